@@ -1,0 +1,6 @@
+//! SSO Bridge core: everything SSO Bridge knows about IAM Identity Center and about the AWS files,
+//! as pure Rust with no I/O. The extension runs it as WebAssembly (through `ssobridge-wasm`), the
+//! native host links it directly, and both share the protocol types defined here.
+
+/// The version of this crate, reported by the extension and the native host.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
