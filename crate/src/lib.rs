@@ -4,3 +4,5 @@
 
 /// The version of this crate, reported by the extension and the native host.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod names;
