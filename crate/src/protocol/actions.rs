@@ -1,0 +1,201 @@
+//! One params struct and one result struct per action of protocol v1.
+//!
+//! Params are strict (`deny_unknown_fields`): a field this host does not know is an error that
+//! names it, so an extension newer than its host fails loudly instead of being half-obeyed.
+//! Results are lenient for readers, so a newer host may add result fields.
+
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
+
+/// A request's action together with its params, tagged the way they travel:
+/// `{"action": "saveToken", "params": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", content = "params", rename_all = "camelCase")]
+pub enum Action {
+    Hello(HelloParams),
+    SaveToken(SaveTokenParams),
+    ApplyProfiles(ApplyProfilesParams),
+    Status(StatusParams),
+    Logout(LogoutParams),
+}
+
+impl Action {
+    /// Every action name of protocol v1.
+    pub const NAMES: [&'static str; 5] = ["hello", "saveToken", "applyProfiles", "status", "logout"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Hello(_) => "hello",
+            Action::SaveToken(_) => "saveToken",
+            Action::ApplyProfiles(_) => "applyProfiles",
+            Action::Status(_) => "status",
+            Action::Logout(_) => "logout",
+        }
+    }
+}
+
+/// `hello`: no params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelloParams {}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelloResult {
+    /// Protocol version, [`super::PROTOCOL_VERSION`].
+    pub protocol: u32,
+    /// Host version (crate version).
+    pub version: String,
+    /// The config file the host edits (`AWS_CONFIG_FILE` or `~/.aws/config`).
+    pub config_file: String,
+    /// `~/.aws/sso/cache`.
+    pub sso_cache_dir: String,
+    /// `linux`, `macos` or `windows`.
+    pub os: String,
+}
+
+/// `saveToken`: store a token for an sso-session and make sure its section exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SaveTokenParams {
+    pub session_name: String,
+    pub start_url: String,
+    /// Region of the IAM Identity Center instance (`sso_region`).
+    pub region: String,
+    /// Registration scopes, written as `sso_registration_scopes` (omitted when empty).
+    pub scopes: Vec<String>,
+    pub token: TokenParams,
+}
+
+/// The token as CreateToken returned it, with absolute expiry timestamps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenParams {
+    pub access_token: Secret,
+    /// `YYYY-MM-DDTHH:MM:SSZ` (fractional seconds accepted and dropped).
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<Secret>,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The client registration's `clientSecretExpiresAt`, same format as `expiresAt`.
+    pub registration_expires_at: String,
+}
+
+/// What happened to a config section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionChange {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveTokenResult {
+    /// Path of the token cache file written.
+    pub cache_file: String,
+    pub session_section: SectionChange,
+    /// How many `~/.aws/cli/cache` SSO role-credential files were deleted.
+    pub role_cache_removed: u32,
+}
+
+/// `applyProfiles`: make `[profile NAME]` sections for an existing sso-session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplyProfilesParams {
+    pub session_name: String,
+    pub profiles: Vec<ProfileSpec>,
+    /// Remove the profiles sso-bridge made for this session that are not in `profiles`.
+    #[serde(default)]
+    pub prune: bool,
+    /// Compute the result and the diff, write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileSpec {
+    pub name: String,
+    pub account_id: String,
+    pub role_name: String,
+    /// Client region (`region`); when absent an existing value is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `output`; when absent an existing value is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyProfilesResult {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub removed: Vec<String>,
+    /// Unified diff of the config file, old → new; empty when nothing changes.
+    pub diff: String,
+    /// Where the previous config was kept; absent on a dry run, when nothing changed, or when
+    /// there was no previous file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_file: Option<String>,
+}
+
+/// `status`: no params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusParams {}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusResult {
+    pub sessions: Vec<SessionStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStatus {
+    pub name: String,
+    pub start_url: Option<String>,
+    pub region: Option<String>,
+    /// Present when a readable token cache file exists for the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenStatus>,
+    pub profiles: Vec<ProfileStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenStatus {
+    pub expires_at: String,
+    /// The file holds what botocore and aws-sdk-rust need to refresh it themselves.
+    pub refreshable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileStatus {
+    pub name: String,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub region: Option<String>,
+    /// Made by sso-bridge (carries the marker), so `prune` may remove it.
+    pub managed: bool,
+}
+
+/// `logout`: forget the token of a session (config sections stay).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LogoutParams {
+    pub session_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogoutResult {
+    pub removed_files: Vec<String>,
+}

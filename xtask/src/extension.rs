@@ -1,0 +1,106 @@
+//! `cargo xtask build`: the core to wasm, optimised, load-checked, type-checked, and assembled
+//! into one unpacked extension per browser from the one manifest source.
+use crate::prereqs::{self, WASM_TARGET};
+use crate::sh::{self, cmd, root, Result};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Where wasm-bindgen's output goes; `extension/tsconfig.json` reads the `.d.ts` from here.
+const WASM_OUT: &str = "target/extension-wasm/wasm";
+const WASM_STEM: &str = "ssobridge_wasm";
+
+pub fn dist(browser: &str) -> PathBuf {
+    root().join("extension/dist").join(browser)
+}
+
+pub fn build() -> Result {
+    prereqs::ensure_rust_targets()?;
+    prereqs::ensure_wasm_bindgen()?;
+    prereqs::ensure_npm()?;
+    build_wasm()?;
+    typecheck()?;
+    for browser in ["chromium", "firefox"] {
+        assemble(browser)?;
+    }
+    eprintln!("extension built: {} and {}", dist("chromium").display(), dist("firefox").display());
+    Ok(())
+}
+
+fn build_wasm() -> Result {
+    sh::run(cmd("cargo").args(["build", "-p", "ssobridge-wasm", "--target", WASM_TARGET, "--profile", "wasm-release"]))?;
+    let input = root().join("target").join(WASM_TARGET).join("wasm-release").join(format!("{WASM_STEM}.wasm"));
+    let out = root().join(WASM_OUT);
+    let _ = fs::remove_dir_all(&out);
+    sh::run(cmd("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(&out).arg(&input))?;
+    // npm binaryen, never Debian's: binaryen 108 silently breaks wasm-bindgen output (toolchain.md).
+    let bg = out.join(format!("{WASM_STEM}_bg.wasm"));
+    sh::run(cmd(root().join("node_modules/.bin/wasm-opt")).arg("-Oz").arg(&bg).arg("-o").arg(&bg))?;
+    load_check(&out)
+}
+
+/// Instantiates the optimised module once in Node, so a bad optimiser fails the build, not the user.
+fn load_check(out: &Path) -> Result {
+    let script = format!(
+        "import {{ readFileSync }} from 'node:fs';\n\
+         import {{ initSync, coreVersion }} from '{js}';\n\
+         initSync({{ module: readFileSync('{wasm}') }});\n\
+         console.log('wasm core loads: version ' + coreVersion());",
+        js = out.join(format!("{WASM_STEM}.js")).display(),
+        wasm = out.join(format!("{WASM_STEM}_bg.wasm")).display(),
+    );
+    sh::run(cmd("node").args(["--input-type=module", "-e", &script]))
+}
+
+fn typecheck() -> Result {
+    sh::run(cmd(root().join("node_modules/.bin/tsc")).args(["--project", "extension/tsconfig.json"]))
+}
+
+fn assemble(browser: &str) -> Result {
+    let dir = dist(browser);
+    let _ = fs::remove_dir_all(&dir);
+    copy_dir(&root().join("extension/src"), &dir)?;
+    copy_dir(&root().join("extension/_locales"), &dir.join("_locales"))?;
+    copy_dir(&root().join(WASM_OUT), &dir.join("wasm"))?;
+    let manifest = manifest_for(browser)?;
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    fs::write(dir.join("manifest.json"), text + "\n").map_err(|e| format!("writing manifest: {e}"))
+}
+
+/// Derives one browser's manifest from `extension/manifest.json`.
+pub fn manifest_for(browser: &str) -> Result<Value> {
+    let path = root().join("extension/manifest.json");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut m: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    m["version"] = Value::String(env!("CARGO_PKG_VERSION").to_string());
+    let obj = m.as_object_mut().ok_or("manifest.json is not an object")?;
+    let background = obj.get_mut("background").and_then(Value::as_object_mut).ok_or("manifest has no background")?;
+    match browser {
+        // Chromium warns on unknown keys and would run `scripts` nowhere; the key fixes the ID.
+        "chromium" => {
+            background.remove("scripts");
+            obj.remove("browser_specific_settings");
+        }
+        // Firefox runs MV3 backgrounds as event pages (`scripts`) and rejects `key`.
+        "firefox" => {
+            background.remove("service_worker");
+            obj.remove("key");
+        }
+        other => return Err(format!("unknown browser {other}")),
+    }
+    Ok(m)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}

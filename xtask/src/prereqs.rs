@@ -1,0 +1,110 @@
+//! Installs what the build and the tests need, skipping whatever is already there, so a fresh
+//! machine and a warm one run the same command. What cannot be installed from here is reported
+//! with the exact command a person should run.
+use crate::sh::{self, cmd, root, Result};
+use std::path::Path;
+
+/// Debian packages the browser tests and the Windows build need.
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/bin/firefox-esr", "firefox-esr"),
+    ("/usr/bin/x86_64-w64-mingw32-gcc", "mingw-w64"),
+];
+
+/// Python packages for the interop tier: AWS CLI v1 (it carries its own botocore), boto3, pytest.
+pub const PYTHON_REQUIREMENTS: &str = "tests/python/requirements.txt";
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
+
+pub fn venv_bin(tool: &str) -> std::path::PathBuf {
+    root().join(".venv/bin").join(tool)
+}
+
+pub fn ensure_all() -> Result {
+    ensure_rust_targets()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm()?;
+    ensure_apt()?;
+    ensure_venv()
+}
+
+pub fn ensure_rust_targets() -> Result {
+    let installed = sh::output(cmd("rustup").args(["target", "list", "--installed"]))?;
+    for target in [WASM_TARGET, WINDOWS_TARGET] {
+        if !installed.lines().any(|l| l.trim() == target) {
+            sh::run(cmd("rustup").args(["target", "add", target]))?;
+        }
+    }
+    Ok(())
+}
+
+/// The wasm-bindgen version in Cargo.lock; the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+pub fn ensure_wasm_bindgen() -> Result {
+    let want = locked_wasm_bindgen_version()?;
+    let have = sh::output(cmd("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(want.as_str()) && sh::works("wasm-bindgen-test-runner", "--version") {
+        return Ok(());
+    }
+    // No `--locked`: the registry lacks one of the CLI's locked dependencies (toolchain.md).
+    sh::run(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &want]))
+}
+
+pub fn ensure_npm() -> Result {
+    let stamp = root().join("node_modules/.package-lock.json");
+    let lock = root().join("package-lock.json");
+    if newer_or_equal(&stamp, &lock) {
+        return Ok(());
+    }
+    if !sh::works("npm", "--version") {
+        return Err("npm is missing: install Node.js 20 and npm (Debian: apt-get install -y nodejs npm)".into());
+    }
+    sh::run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
+}
+
+fn newer_or_equal(a: &Path, b: &Path) -> bool {
+    let m = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((m(a), m(b)), (Some(x), Some(y)) if x >= y)
+}
+
+pub fn ensure_apt() -> Result {
+    let missing: Vec<&str> = APT_PACKAGES.iter().filter(|(bin, _)| !Path::new(bin).exists()).map(|(_, p)| *p).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let install = format!("apt-get install -y --no-install-recommends {}", missing.join(" "));
+    let is_root = sh::output(cmd("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false);
+    if !is_root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err(format!("missing system packages; run: sudo apt-get update && sudo {install}"));
+    }
+    sh::run(cmd("apt-get").arg("update").arg("-qq"))?;
+    sh::run(cmd("sh").arg("-c").arg(format!("DEBIAN_FRONTEND=noninteractive {install}")))
+}
+
+pub fn ensure_venv() -> Result {
+    let stamp = root().join(".venv/.requirements-installed");
+    let req = root().join(PYTHON_REQUIREMENTS);
+    if newer_or_equal(&stamp, &req) && venv_bin("aws").exists() {
+        return Ok(());
+    }
+    if !venv_bin("python").exists() {
+        sh::run(cmd("python3").args(["-m", "venv", ".venv"]))
+            .map_err(|e| format!("{e}; install Python 3 with venv (Debian: apt-get install -y python3-venv)"))?;
+    }
+    sh::run(cmd(venv_bin("pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&req))?;
+    std::fs::write(&stamp, "").map_err(|e| e.to_string())
+}

@@ -1,0 +1,199 @@
+//! `cargo xtask test`: installs what is missing, builds, runs every test tier, prints each tier's
+//! result and ends with the one line CI reads: `N passed, N failed`.
+use crate::emulator::Emulator;
+use crate::prereqs::{self, venv_bin, WASM_TARGET, WINDOWS_TARGET};
+use crate::sh::{self, cmd, root, Result};
+use crate::extension;
+
+/// What one tier counted. A tier whose runner failed without reporting a failed test (a compile
+/// error, a crash) counts as one failure, so nothing that broke can look green.
+#[derive(Default, Clone, Copy)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+struct Tier {
+    name: &'static str,
+    run: fn() -> Result<Counts>,
+}
+
+const TIERS: &[Tier] = &[
+    Tier { name: "rust", run: rust_tests },
+    Tier { name: "wasm", run: wasm_tests },
+    Tier { name: "python", run: python_tests },
+    Tier { name: "browser", run: browser_tests },
+    Tier { name: "checks", run: checks },
+];
+
+pub fn run(only: &[String]) -> Result {
+    prereqs::ensure_all()?;
+    sh::run(cmd("cargo").args(["build", "--workspace", "--exclude", "ssobridge-wasm", "--bins"]))?;
+    extension::build()?;
+    let mut total = Counts::default();
+    let mut lines = Vec::new();
+    for tier in TIERS.iter().filter(|t| only.is_empty() || only.iter().any(|o| o == t.name)) {
+        eprintln!("\n=== tier: {} ===", tier.name);
+        let c = (tier.run)().unwrap_or_else(|e| {
+            eprintln!("tier {} could not run: {e}", tier.name);
+            Counts { passed: 0, failed: 1 }
+        });
+        lines.push(format!("{:<8} {} passed, {} failed", tier.name, c.passed, c.failed));
+        total.passed += c.passed;
+        total.failed += c.failed;
+    }
+    println!("\n=== summary ===");
+    for l in &lines {
+        println!("{l}");
+    }
+    println!("{} passed, {} failed", total.passed, total.failed);
+    if total.failed > 0 { Err(format!("{} test(s) failed", total.failed)) } else { Ok(()) }
+}
+
+fn rust_tests() -> Result<Counts> {
+    let (ok, out) = sh::tee(cmd("cargo").args(["test", "--workspace", "--exclude", "ssobridge-wasm"]))?;
+    Ok(settle(ok, cargo_counts(&out)))
+}
+
+/// The core's wasm build inside a real headless Chromium, in a service worker, against the emulator.
+fn wasm_tests() -> Result<Counts> {
+    let emu = Emulator::start(&["--auto-approve"])?;
+    let (ok, out) = sh::tee(
+        cmd("cargo")
+            .args(["test", "-p", "ssobridge-wasm", "--target", WASM_TARGET])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("WASM_BINDGEN_USE_BROWSER", "1")
+            .env("WASM_BINDGEN_USE_SERVICE_WORKER", "1")
+            // Always name the driver: with geckodriver on PATH the runner silently picks Firefox.
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("IDC_EMULATOR_URL", emu.url()),
+    )?;
+    Ok(settle(ok, cargo_counts(&out)))
+}
+
+/// The emulator against botocore, boto3 and AWS CLI v1: proof that it speaks the real protocol.
+fn python_tests() -> Result<Counts> {
+    let (ok, out) = sh::tee(
+        cmd(venv_bin("pytest"))
+            .args(["-q", "-p", "no:cacheprovider", "tests/python"])
+            .env("IDC_EMULATOR", root().join("target/debug/idc-emulator"))
+            .env("SSOBRIDGE_HOST", root().join("target/debug/ssobridge-host"))
+            .env("PATH", path_with_venv()),
+    )?;
+    Ok(settle(ok, pytest_counts(&out)))
+}
+
+/// The built extension in headless Debian Chromium (and Firefox) through Playwright.
+fn browser_tests() -> Result<Counts> {
+    let (ok, out) = sh::tee(
+        cmd("node")
+            .args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+            .arg(root().join("tests/e2e"))
+            .env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"))
+            .env("SSOBRIDGE_EXTENSION_DIR_FIREFOX", extension::dist("firefox"))
+            .env("IDC_EMULATOR", root().join("target/debug/idc-emulator"))
+            .env("SSOBRIDGE_HOST", root().join("target/debug/ssobridge-host"))
+            .env("PATH", path_with_venv()),
+    )?;
+    Ok(settle(ok, tap_counts(&out)))
+}
+
+/// Whole-artifact checks, one count each: Firefox's linter on the built extension, and the
+/// native host's Windows build.
+fn checks() -> Result<Counts> {
+    let mut c = Counts::default();
+    let mut tally = |name: &str, r: Result| match r {
+        Ok(()) => c.passed += 1,
+        Err(e) => {
+            eprintln!("check {name} failed: {e}");
+            c.failed += 1;
+        }
+    };
+    tally("web-ext lint", web_ext_lint());
+    tally(
+        "windows build",
+        sh::run(cmd("cargo").args(["build", "-p", "ssobridge-host", "--target", WINDOWS_TARGET])),
+    );
+    Ok(c)
+}
+
+fn web_ext_lint() -> Result {
+    let out = sh::output(
+        cmd(root().join("node_modules/.bin/web-ext"))
+            .args(["lint", "--output=json", "--self-hosted", "--source-dir"])
+            .arg(extension::dist("firefox")),
+    )?;
+    let report: serde_json::Value = serde_json::from_str(&out).map_err(|e| format!("web-ext output: {e}"))?;
+    let errors = report["summary"]["errors"].as_u64().unwrap_or(u64::MAX);
+    if errors != 0 {
+        eprintln!("{}", serde_json::to_string_pretty(&report["errors"]).unwrap_or_default());
+        return Err(format!("web-ext lint: {errors} error(s)"));
+    }
+    eprintln!("web-ext lint: 0 errors, {} warning(s)", report["summary"]["warnings"]);
+    Ok(())
+}
+
+fn path_with_venv() -> String {
+    format!("{}:{}", root().join(".venv/bin").display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn settle(ok: bool, c: Counts) -> Counts {
+    if !ok && c.failed == 0 { Counts { failed: 1, ..c } } else { c }
+}
+
+/// Sums libtest's `test result: ok. 3 passed; 0 failed; ...` lines.
+pub fn cargo_counts(out: &str) -> Counts {
+    let mut c = Counts::default();
+    for line in out.lines().filter(|l| l.starts_with("test result:")) {
+        c.passed += number_before(line, " passed");
+        c.failed += number_before(line, " failed");
+    }
+    c
+}
+
+/// Reads pytest's closing line, e.g. `3 passed, 1 failed, 2 errors in 1.2s`.
+pub fn pytest_counts(out: &str) -> Counts {
+    let last = out.lines().rev().find(|l| l.contains(" passed") || l.contains(" failed") || l.contains(" error")).unwrap_or("");
+    Counts {
+        passed: number_before(last, " passed"),
+        failed: number_before(last, " failed") + number_before(last, " error"),
+    }
+}
+
+/// Reads node's TAP summary (`# pass 3`, `# fail 0`).
+pub fn tap_counts(out: &str) -> Counts {
+    let field = |name: &str| {
+        out.lines().rev().find_map(|l| l.strip_prefix(name)).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+    };
+    Counts { passed: field("# pass "), failed: field("# fail ") }
+}
+
+/// The number written just before `word` in `line`, or 0.
+fn number_before(line: &str, word: &str) -> u64 {
+    line.find(word)
+        .and_then(|i| line[..i].rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_each_runners_counts() {
+        let cargo = "test result: ok. 3 passed; 0 failed; 0 ignored\ntest result: FAILED. 2 passed; 1 failed; 0 ignored\n";
+        let c = cargo_counts(cargo);
+        assert_eq!((c.passed, c.failed), (5, 1));
+        let c = pytest_counts("....F\n1 failed, 4 passed, 1 error in 0.52s\n");
+        assert_eq!((c.passed, c.failed), (4, 2));
+        let c = tap_counts("ok 1 - a\n# tests 3\n# pass 2\n# fail 1\n");
+        assert_eq!((c.passed, c.failed), (2, 1));
+    }
+
+    #[test]
+    fn a_crashed_runner_is_a_failure() {
+        let c = settle(false, Counts::default());
+        assert_eq!(c.failed, 1);
+    }
+}
