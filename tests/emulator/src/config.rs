@@ -67,7 +67,10 @@ pub struct User {
 
 impl Default for User {
     fn default() -> Self {
-        User { name: "emulator-user".into(), email: "emulator-user@example.com".into() }
+        User {
+            name: "emulator-user".into(),
+            email: "emulator-user@example.com".into(),
+        }
     }
 }
 
@@ -149,9 +152,51 @@ const ROLE_NAMES: &[&str] = &[
     "DatabaseAdministrator",
 ];
 
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Bounds that keep a typo (`"accounts": 1e9`) from eating the machine.
+pub const MAX_ACCOUNTS: u32 = 100_000;
+pub const MAX_ROLES_PER_ACCOUNT: u32 = 1_000;
+
 impl Config {
-    pub fn from_json(text: &str) -> Result<Config, serde_json::Error> {
-        serde_json::from_str(text)
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = serde_json::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks serde cannot express: sizes and fractions.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
+        if let Accounts::Count(n) = self.accounts {
+            if n > MAX_ACCOUNTS {
+                return bad("accounts: at most 100000 generated accounts");
+            }
+        }
+        if self.roles_per_account > MAX_ROLES_PER_ACCOUNT {
+            return bad("rolesPerAccount: at most 1000");
+        }
+        for (name, rate) in [
+            ("faults.serverErrorRate", self.faults.server_error_rate),
+            ("faults.slowRate", self.faults.slow_rate),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} must be between 0 and 1"
+                )));
+            }
+        }
+        if self.users.is_empty() {
+            return bad("users: at least one user");
+        }
+        Ok(())
     }
 
     /// The accounts this configuration describes; deterministic for a given config.
@@ -161,12 +206,20 @@ impl Config {
                 .iter()
                 .map(|a| Account {
                     id: a.id.clone(),
-                    name: a.name.clone().unwrap_or_else(|| format!("Account {}", a.id)),
-                    email: a.email.clone().unwrap_or_else(|| format!("aws+{}@example.com", a.id)),
+                    name: a
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("Account {}", a.id)),
+                    email: a
+                        .email
+                        .clone()
+                        .unwrap_or_else(|| format!("aws+{}@example.com", a.id)),
                     roles: a.roles.clone(),
                 })
                 .collect(),
-            Accounts::Count(n) => (0..*n).map(|i| generated_account(i, self.roles_per_account)).collect(),
+            Accounts::Count(n) => (0..*n)
+                .map(|i| generated_account(i, self.roles_per_account))
+                .collect(),
         }
     }
 }
@@ -182,7 +235,12 @@ fn generated_account(i: u32, roles_per_account: u32) -> Account {
             None => format!("CustomRole{}", r + 1),
         })
         .collect();
-    Account { id: format!("{id:012}"), name, email: format!("aws+{}@example.com", i + 1), roles }
+    Account {
+        id: format!("{id:012}"),
+        name,
+        email: format!("aws+{}@example.com", i + 1),
+        roles,
+    }
 }
 
 #[cfg(test)]
@@ -208,13 +266,19 @@ mod tests {
     }
 
     #[test]
-    fn unknown_fields_are_rejected() {
+    fn unknown_fields_and_absurd_values_are_rejected() {
         assert!(Config::from_json(r#"{"acounts": 3}"#).is_err());
+        assert!(Config::from_json(r#"{"accounts": 1000000000}"#).is_err());
+        assert!(Config::from_json(r#"{"faults": {"serverErrorRate": 2}}"#).is_err());
+        assert!(Config::from_json(r#"{"users": []}"#).is_err());
     }
 
     #[test]
     fn generated_ids_are_unique_and_names_deterministic() {
-        let c = Config { accounts: Accounts::Count(2000), ..Config::default() };
+        let c = Config {
+            accounts: Accounts::Count(2000),
+            ..Config::default()
+        };
         let a = c.materialize_accounts();
         let ids: std::collections::BTreeSet<_> = a.iter().map(|a| a.id.clone()).collect();
         assert_eq!(ids.len(), 2000);
