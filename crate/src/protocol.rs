@@ -107,16 +107,17 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
     let Value::Object(mut object) = value else {
         return Err(DecodeError::new(None, ErrorCode::InvalidMessage, "message is not a JSON object"));
     };
-    let id = match object.remove("id") {
-        Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().map(RequestId::Number),
-        Some(Value::String(s)) => Some(RequestId::Text(s)),
-        Some(_) => {
-            return Err(DecodeError::new(None, ErrorCode::InvalidMessage, "`id` must be a non-negative integer or a string").at("id"))
-        }
+    let bad_id = || DecodeError::new(None, ErrorCode::InvalidMessage, "`id` must be a non-negative integer or a string").at("id");
+    let id_value = match object.remove("id") {
+        Some(Value::String(s)) => RequestId::Text(s),
+        Some(Value::Number(n)) => RequestId::Number(n.as_u64().ok_or_else(bad_id)?),
+        Some(_) => return Err(bad_id()),
         None => return Err(DecodeError::new(None, ErrorCode::InvalidMessage, "missing field `id`").at("id")),
     };
+    let id = Some(id_value.clone());
     if let Some(unknown) = object.keys().find(|k| !ENVELOPE_FIELDS.contains(&k.as_str())) {
-        return Err(DecodeError::new(id, ErrorCode::UnknownField, format!("unknown field `{unknown}`")).at(unknown.clone()));
+        let unknown = shorten(unknown);
+        return Err(DecodeError::new(id, ErrorCode::UnknownField, format!("unknown field `{unknown}`")).at(unknown));
     }
     let action = match object.remove("action") {
         Some(Value::String(s)) => s,
@@ -124,13 +125,13 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
         None => return Err(DecodeError::new(id, ErrorCode::InvalidMessage, "missing field `action`").at("action")),
     };
     if !Action::NAMES.contains(&action.as_str()) {
-        return Err(DecodeError::new(id, ErrorCode::UnknownAction, format!("unknown action `{action}`")).at("action"));
+        return Err(DecodeError::new(id, ErrorCode::UnknownAction, format!("unknown action `{}`", shorten(&action))).at("action"));
     }
     // An action without parameters may leave `params` out.
     let params = object.remove("params").unwrap_or_else(|| Value::Object(Default::default()));
     let tagged = serde_json::json!({ "action": action, "params": params });
     let action: Action = serde_path_to_error::deserialize(tagged).map_err(|e| params_error(id.clone(), e))?;
-    Ok(Request { id: id.unwrap_or(RequestId::Number(0)), action })
+    Ok(Request { id: id_value, action })
 }
 
 /// Turns a serde error inside `params` into `unknown_field` / `invalid_field` with a JSON path.
@@ -142,7 +143,16 @@ fn params_error(id: Option<RequestId>, e: serde_path_to_error::Error<serde_json:
     let named = |prefix: &str| {
         message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_string)
     };
-    let join = |name: &str| if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+    // serde_path_to_error already ends the path with an unknown field's name, not a missing one's.
+    let join = |name: &str| {
+        if path == name || path.ends_with(&format!(".{name}")) {
+            path.clone()
+        } else if path == "." || path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
     if let Some(name) = named("unknown field `") {
         let field = join(&name);
         return DecodeError::new(id, ErrorCode::UnknownField, format!("unknown field `{field}`")).at(field);
@@ -156,6 +166,14 @@ fn params_error(id: Option<RequestId>, e: serde_path_to_error::Error<serde_json:
     let kind = message.split(" at line ").next().unwrap_or(&message);
     let kind = redact_quoted(kind);
     DecodeError::new(id, ErrorCode::InvalidField, format!("`{path}`: {kind}")).at(path)
+}
+
+/// A caller-chosen name (action, field) cut to a length fit for a log line.
+fn shorten(name: &str) -> String {
+    match name.char_indices().nth(64) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.to_string(),
+    }
 }
 
 /// Removes `"..."` quoted text (a value the caller sent) from a serde message.

@@ -1,0 +1,152 @@
+//! Interop: what the host writes is enough for AWS CLI v1 (botocore) to get role credentials
+//! from the IAM Identity Center emulator and call STS, with no `aws sso login`; and botocore's
+//! refresh of a near-expiry token leaves a file every reader accepts.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::idc::device_login;
+use serde_json::json;
+use ssobridge_core::token_cache::{cache_file_name, format_timestamp, parse_timestamp};
+
+const START_URL: &str = "https://d-1234567890.awsapps.com/start";
+
+fn aws_cli() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
+    assert!(path.exists(), "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)", path.display());
+    path
+}
+
+fn emulator() -> idc_emulator::Emulator {
+    let config = idc_emulator::Config {
+        accounts: idc_emulator::config::Accounts::List(vec![idc_emulator::config::AccountSpec {
+            id: "111122223333".into(),
+            name: Some("dev".into()),
+            email: None,
+            roles: vec!["AdministratorAccess".into(), "ReadOnlyAccess".into()],
+        }]),
+        ..idc_emulator::Config::default()
+    };
+    idc_emulator::Emulator::start(config).expect("start emulator")
+}
+
+/// `aws ... --profile NAME` in `home`, every endpoint on the emulator, nothing from the real env.
+fn aws(home: &Path, emu: &idc_emulator::Emulator, args: &[&str]) -> std::process::Output {
+    Command::new(aws_cli())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+        .env("AWS_ENDPOINT_URL_SSO", emu.url())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", emu.url())
+        .env("AWS_ENDPOINT_URL_STS", emu.url())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run aws")
+}
+
+/// saveToken + applyProfiles through the real host.
+fn write_with_host(home: &Path, token: &common::idc::DeviceToken, expires_at: i64) {
+    let run = common::run_json(
+        home,
+        &[
+            json!({"id": 1, "action": "saveToken", "params": {
+                "sessionName": "emu", "startUrl": START_URL, "region": "us-east-1", "scopes": ["sso:account:access"],
+                "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
+                          "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
+                          "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)}}}),
+            common::apply(2, "emu", json!([
+                {"name": "dev", "accountId": "111122223333", "roleName": "AdministratorAccess", "region": "us-west-2", "output": "json"},
+                {"name": "ro", "accountId": "111122223333", "roleName": "ReadOnlyAccess", "region": "us-west-2"}]), false),
+        ],
+    );
+    assert!(run.replies.iter().all(|r| r["ok"] == true), "{:?}\n{}", run.replies, run.stderr);
+}
+
+fn now() -> i64 {
+    ssobridge_host::actions::system_now()
+}
+
+#[test]
+fn aws_cli_v1_uses_what_the_host_wrote() {
+    let emu = emulator();
+    let home = common::temp_home();
+    let token = device_login(&emu, START_URL);
+    write_with_host(home.path(), &token, now() + token.expires_in);
+    for (profile, role) in [("dev", "AdministratorAccess"), ("ro", "ReadOnlyAccess")] {
+        let out = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
+        assert!(out.status.success(), "aws failed for {profile}: {}", String::from_utf8_lossy(&out.stderr));
+        let identity: serde_json::Value = serde_json::from_slice(&out.stdout).expect("identity JSON");
+        assert_eq!(identity["Account"], "111122223333");
+        let arn = identity["Arn"].as_str().unwrap_or_default();
+        assert!(arn.starts_with(&format!("arn:aws:sts::111122223333:assumed-role/{role}/")), "{arn}");
+    }
+    assert_eq!(emu.counts().get("CreateToken").copied().unwrap_or(0), 1, "no refresh for a fresh token: {:?}", emu.counts());
+}
+
+#[test]
+fn botocore_refreshes_a_near_expiry_token_and_the_file_stays_strict() {
+    let emu = emulator();
+    let home = common::temp_home();
+    let token = device_login(&emu, START_URL);
+    assert!(token.refresh_token.is_some(), "the emulator must issue refresh tokens");
+    // botocore refreshes when less than 15 minutes are left.
+    write_with_host(home.path(), &token, now() + 5 * 60);
+    let out = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", "dev"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(emu.counts().get("CreateToken").copied().unwrap_or(0), 2, "botocore refreshed through the emulator: {:?}", emu.counts());
+    let file = home.path().join(".aws/sso/cache").join(cache_file_name("emu"));
+    let cached: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_ne!(cached["accessToken"], token.access_token.as_str(), "a new access token was written");
+    for key in ["expiresAt", "registrationExpiresAt"] {
+        let text = cached[key].as_str().unwrap_or_default();
+        assert!(parse_timestamp(text).is_ok() && text.ends_with('Z') && text.len() == 20, "{key} = {text:?} is not strict UTC");
+    }
+    // The host still reads it, and sees the later expiry.
+    let status = common::run_json(home.path(), &[json!({"id": 1, "action": "status"})]);
+    let expires = status.replies[0]["result"]["sessions"][0]["token"]["expiresAt"].as_str().unwrap().to_string();
+    assert!(parse_timestamp(&expires).unwrap() > now() + 10 * 60, "{expires}");
+}
+
+/// The `doctor` findings about botocore hold for AWS CLI v1: a duplicate section or key makes
+/// every command fail, and `[DEFAULT]` leaks its keys into profiles.
+#[test]
+fn doctors_claims_about_botocore_hold() {
+    let emu = emulator();
+    let home = common::temp_home();
+    let token = device_login(&emu, START_URL);
+    write_with_host(home.path(), &token, now() + token.expires_in);
+    let no_region = common::run_json(
+        home.path(),
+        &[common::apply(1, "emu", json!([{"name": "bare", "accountId": "111122223333", "roleName": "ReadOnlyAccess"}]), false)],
+    );
+    assert_eq!(no_region.replies[0]["ok"], true);
+    let config = home.path().join(".aws/config");
+    let good = std::fs::read_to_string(&config).unwrap();
+    let identity = |home: &Path| aws(home, &emu, &["sts", "get-caller-identity", "--profile", "dev"]);
+
+    assert!(identity(home.path()).status.success());
+    let bare = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", "bare"]);
+    assert!(!bare.status.success(), "a profile without region needs one from somewhere");
+
+    std::fs::write(&config, format!("{good}[DEFAULT]\nregion = us-west-2\n")).unwrap();
+    let bare = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", "bare"]);
+    assert!(bare.status.success(), "[DEFAULT] region leaked into the profile: {}", String::from_utf8_lossy(&bare.stderr));
+
+    for (broken, why) in [
+        (format!("{good}[profile dev]\nregion = us-west-2\n"), "duplicate section"),
+        (good.replace("[profile ro]\n", "[profile ro]\nregion = eu-west-1\n"), "duplicate key"),
+    ] {
+        std::fs::write(&config, broken).unwrap();
+        let out = identity(home.path());
+        assert!(!out.status.success(), "botocore accepted a {why}");
+        assert!(ssobridge_core::config::lint(&std::fs::read_to_string(&config).unwrap()).iter().any(|f| matches!(
+            f.kind,
+            ssobridge_core::config::FindingKind::DuplicateSection | ssobridge_core::config::FindingKind::DuplicateKey
+        )));
+    }
+}
