@@ -74,7 +74,10 @@ impl Endpoints {
     /// An explicit pair of base URLs (tests, the emulator, private setups). Only `http(s)://` URLs
     /// without query or fragment are accepted; a trailing `/` is dropped.
     pub fn custom(oidc: &str, portal: &str) -> Result<Self, Error> {
-        Ok(Endpoints { oidc: base_url("endpoints.oidc", oidc)?, portal: base_url("endpoints.portal", portal)? })
+        Ok(Endpoints {
+            oidc: base_url("endpoints.oidc", oidc)?,
+            portal: base_url("endpoints.portal", portal)?,
+        })
     }
 
     /// The override when there is one (validated), else the region's public endpoints. The region
@@ -94,11 +97,11 @@ fn base_url(field: &str, url: &str) -> Result<String, Error> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| Error::invalid_input(field, "must start with https:// or http://"))?;
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty()
-        || url.contains(['?', '#', ' ', '\n', '\r', '\t'])
-        || host.contains('@')
-    {
-        return Err(Error::invalid_input(field, "must be a plain base URL (no credentials, query or fragment)"));
+    if host.is_empty() || url.contains(['?', '#', ' ', '\n', '\r', '\t']) || host.contains('@') {
+        return Err(Error::invalid_input(
+            field,
+            "must be a plain base URL (no credentials, query or fragment)",
+        ));
     }
     Ok(url.trim_end_matches('/').to_string())
 }
@@ -116,21 +119,47 @@ mod tests {
         assert_eq!(cn.oidc, "https://oidc.cn-northwest-1.amazonaws.com.cn");
         assert_eq!(cn.portal, "https://portal.sso.cn-northwest-1.amazonaws.com.cn");
         assert_eq!(partition_of("us-gov-west-1"), Ok(Partition::AwsUsGov));
-        assert_eq!(Endpoints::for_region("us-gov-east-1").unwrap().oidc, "https://oidc.us-gov-east-1.amazonaws.com");
+        assert_eq!(
+            Endpoints::for_region("us-gov-east-1").unwrap().oidc,
+            "https://oidc.us-gov-east-1.amazonaws.com"
+        );
         assert_eq!(partition_of("ap-southeast-4"), Ok(Partition::Aws));
     }
 
     #[test]
     fn rejects_bad_regions() {
-        for bad in ["", "us", "us-east", "US-EAST-1", "us-east-1.evil.com", "us-east-1/x", "evil.com#-a-1",
-                    "us-iso-east-1", "us-east-123", "u-east-1", "us--1", "us-east-1 "] {
-            assert_eq!(partition_of(bad).map_err(|e| e.code()), Err("invalid_region"), "{bad:?}");
+        for bad in [
+            "",
+            "us",
+            "us-east",
+            "US-EAST-1",
+            "us-east-1.evil.com",
+            "us-east-1/x",
+            "evil.com#-a-1",
+            "us-iso-east-1",
+            "us-east-123",
+            "u-east-1",
+            "us--1",
+            "us-east-1 ",
+        ] {
+            assert_eq!(
+                partition_of(bad).map_err(|e| e.code()),
+                Err("invalid_region"),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn override_is_validated_and_trimmed() {
-        let e = Endpoints::resolve("us-east-1", Some(&Endpoints { oidc: "http://127.0.0.1:9/".into(), portal: "http://127.0.0.1:9".into() })).unwrap();
+        let e = Endpoints::resolve(
+            "us-east-1",
+            Some(&Endpoints {
+                oidc: "http://127.0.0.1:9/".into(),
+                portal: "http://127.0.0.1:9".into(),
+            }),
+        )
+        .unwrap();
         assert_eq!(e.oidc, "http://127.0.0.1:9");
         assert!(Endpoints::custom("ftp://x", "http://y").is_err());
         assert!(Endpoints::custom("http://a@b", "http://y").is_err());

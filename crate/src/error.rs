@@ -88,8 +88,44 @@ impl Error {
         matches!(self, Error::Throttled | Error::ServerError { .. } | Error::Network(_))
     }
 
+    /// Rebuilds an error from its code and message (a `failed` login state stores only those).
+    pub fn from_code(code: &str, message: &str) -> Self {
+        let m = message.to_string();
+        match code {
+            "expired_token" => Error::ExpiredToken,
+            "access_denied" => Error::AccessDenied(m),
+            "cancelled" => Error::Cancelled,
+            "invalid_grant" => Error::InvalidGrant(m),
+            "invalid_client" => Error::InvalidClient(m),
+            "registration_expired" => Error::RegistrationExpired,
+            "not_refreshable" => Error::NotRefreshable,
+            "unauthorized" => Error::Unauthorized(m),
+            "throttled" => Error::Throttled,
+            "network" => Error::Network(m),
+            "server_error" => Error::ServerError {
+                status: 500,
+                message: m,
+            },
+            "invalid_response" => Error::InvalidResponse(m),
+            "state_mismatch" => Error::StateMismatch,
+            "invalid_region" => Error::InvalidRegion(m),
+            "invalid_input" => Error::InvalidInput {
+                field: String::new(),
+                reason: m,
+            },
+            _ => Error::Service {
+                status: 0,
+                kind: code.to_string(),
+                message: m,
+            },
+        }
+    }
+
     pub(crate) fn invalid_input(field: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field: field.to_string(), reason: reason.into() }
+        Error::InvalidInput {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
     }
 
     /// Classifies a non-2xx AWS response.
@@ -98,21 +134,20 @@ impl Error {
     /// `#`), as botocore reads it; without the header from the body's `__type`, `code`/`Code`, then
     /// the OAuth `error` field. The HTTP status decides when no type is recognised.
     pub fn from_response(response: &HttpResponse) -> Self {
-        let body: serde_json::Value =
-            serde_json::from_str(&response.body).unwrap_or(serde_json::Value::Null);
-        let field = |name: &str| body.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        let body: ErrorBody = serde_json::from_str(&response.body).unwrap_or_default();
         let kind = response
             .header("x-amzn-errortype")
             .map(str::to_string)
-            .or_else(|| field("__type"))
-            .or_else(|| field("code"))
-            .or_else(|| field("Code"))
-            .or_else(|| field("error"))
+            .or(body.type_)
+            .or(body.code)
+            .or(body.code_upper)
+            .or(body.error)
             .map(|raw| short_error_type(&raw).to_string())
             .unwrap_or_default();
-        let message = field("error_description")
-            .or_else(|| field("message"))
-            .or_else(|| field("Message"))
+        let message = body
+            .error_description
+            .or(body.message)
+            .or(body.message_upper)
             .unwrap_or_default();
         let message = truncate(&message, 300);
         let status = response.status;
@@ -122,18 +157,39 @@ impl Error {
             "ExpiredTokenException" | "expired_token" => Error::ExpiredToken,
             "AccessDeniedException" | "access_denied" => Error::AccessDenied(message),
             "InvalidGrantException" | "invalid_grant" => Error::InvalidGrant(message),
-            "InvalidClientException" | "invalid_client" | "UnauthorizedClientException"
-            | "unauthorized_client" => Error::InvalidClient(message),
+            "InvalidClientException" | "invalid_client" | "UnauthorizedClientException" | "unauthorized_client" => {
+                Error::InvalidClient(message)
+            }
             "UnauthorizedException" => Error::Unauthorized(message),
             "TooManyRequestsException" | "ThrottlingException" => Error::Throttled,
             "InternalServerException" | "server_error" => Error::ServerError { status, message },
             _ if status == 429 => Error::Throttled,
             _ if status >= 500 => Error::ServerError { status, message },
             _ if status == 401 => Error::Unauthorized(message),
-            "" => Error::Service { status, kind: format!("HTTP {status}"), message },
+            "" => Error::Service {
+                status,
+                kind: format!("HTTP {status}"),
+                message,
+            },
             _ => Error::Service { status, kind, message },
         }
     }
+}
+
+/// The fields an AWS or OAuth error body may carry. Other fields are ignored; a body that is not
+/// JSON, or has a non-string in one of these, reads as empty (the header and status still count).
+#[derive(Default, serde::Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "__type")]
+    type_: Option<String>,
+    code: Option<String>,
+    #[serde(rename = "Code")]
+    code_upper: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+    message: Option<String>,
+    #[serde(rename = "Message")]
+    message_upper: Option<String>,
 }
 
 /// `TooManyRequestsException:http://internal...` or `aws.protocols#Foo` → the bare name.
@@ -154,7 +210,11 @@ mod tests {
         let headers = header
             .map(|h| vec![("X-Amzn-ErrorType".to_string(), h.to_string())])
             .unwrap_or_default();
-        HttpResponse { status, headers, body: body.to_string() }
+        HttpResponse {
+            status,
+            headers,
+            body: body.to_string(),
+        }
     }
 
     #[test]
@@ -183,16 +243,20 @@ mod tests {
             Error::from_response(&resp(400, None, r#"{"__type":"com.amazon#SlowDownException"}"#)),
             Error::SlowDown
         );
-        assert_eq!(Error::from_response(&resp(400, None, r#"{"error":"expired_token"}"#)), Error::ExpiredToken);
+        assert_eq!(
+            Error::from_response(&resp(400, None, r#"{"error":"expired_token"}"#)),
+            Error::ExpiredToken
+        );
         assert_eq!(Error::from_response(&resp(429, None, "")), Error::Throttled);
         assert_eq!(
-            Error::from_response(&resp(401, Some("UnauthorizedException"), r#"{"message":"Session token not found or invalid"}"#)),
+            Error::from_response(&resp(
+                401,
+                Some("UnauthorizedException"),
+                r#"{"message":"Session token not found or invalid"}"#
+            )),
             Error::Unauthorized("Session token not found or invalid".into())
         );
-        assert_eq!(
-            Error::from_response(&resp(503, None, "<html>")).code(),
-            "server_error"
-        );
+        assert_eq!(Error::from_response(&resp(503, None, "<html>")).code(), "server_error");
         let other = Error::from_response(&resp(404, Some("ResourceNotFoundException"), r#"{"message":"nope"}"#));
         assert_eq!(other.code(), "service_error");
         assert_eq!(other.to_string(), "ResourceNotFoundException (HTTP 404): nope");

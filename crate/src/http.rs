@@ -33,16 +33,23 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        HttpRequest { method: Method::Get, url: url.into(), headers: Vec::new(), body: None }
+        HttpRequest {
+            method: Method::Get,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
     }
 
     /// A rest-json POST, as the OIDC operations are sent.
-    pub fn post_json(url: impl Into<String>, body: &serde_json::Value) -> Self {
+    pub fn post_json(url: impl Into<String>, body: &impl serde::Serialize) -> Self {
         HttpRequest {
             method: Method::Post,
             url: url.into(),
             headers: vec![("content-type".into(), "application/json".into())],
-            body: Some(body.to_string()),
+            // Serialising plain structs of strings cannot fail; an empty body would be refused
+            // by the service, never sent silently wrong.
+            body: Some(serde_json::to_string(body).unwrap_or_default()),
         }
     }
 
@@ -93,7 +100,10 @@ impl std::fmt::Debug for HttpResponse {
 }
 
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// The request never got an HTTP response (DNS, connection, CORS, aborted fetch...).
@@ -175,7 +185,9 @@ pub fn query_pairs(url: &str) -> Vec<(String, String)> {
     };
     let decode = |s: &str| {
         let s = s.replace('+', " ");
-        percent_encoding::percent_decode_str(&s).decode_utf8_lossy().into_owned()
+        percent_encoding::percent_decode_str(&s)
+            .decode_utf8_lossy()
+            .into_owned()
     };
     query
         .split('&')
@@ -193,11 +205,20 @@ mod tests {
 
     #[test]
     fn query_round_trip() {
-        let url = url_with_query("http://h/p", &[("redirect_uri", "http://127.0.0.1:54321/oauth/callback"), ("scopes", "sso:account:access a")]);
+        let url = url_with_query(
+            "http://h/p",
+            &[
+                ("redirect_uri", "http://127.0.0.1:54321/oauth/callback"),
+                ("scopes", "sso:account:access a"),
+            ],
+        );
         assert_eq!(url, "http://h/p?redirect_uri=http%3A%2F%2F127.0.0.1%3A54321%2Foauth%2Fcallback&scopes=sso%3Aaccount%3Aaccess%20a");
         assert_eq!(
             query_pairs(&url),
-            vec![("redirect_uri".into(), "http://127.0.0.1:54321/oauth/callback".into()), ("scopes".into(), "sso:account:access a".into())]
+            vec![
+                ("redirect_uri".into(), "http://127.0.0.1:54321/oauth/callback".into()),
+                ("scopes".into(), "sso:account:access a".into())
+            ]
         );
         assert!(query_pairs("http://h/p").is_empty());
     }

@@ -6,3 +6,19 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod names;
+pub mod secret;
+pub mod error;
+pub mod http;
+pub mod endpoints;
+pub mod oidc;
+pub mod login;
+#[cfg(test)]
+mod fake_platform;
+pub mod protocol;
+pub mod token_cache;
+pub mod config;
+pub mod ratelimit;
+pub mod portal;
+pub mod listing;
+pub mod naming;
+pub mod setup;

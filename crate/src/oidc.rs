@@ -2,8 +2,7 @@
 //! `/authorize` URL, as requests built from plain values and responses decoded into plain values.
 //! Wire facts: reference/aws-sso-interop.md §1-§2.
 
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::endpoints::Endpoints;
 use crate::error::Error;
@@ -20,17 +19,54 @@ pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 /// RegisterClient. The device flow registers like the CLI (no grant types, no redirect URIs); the
 /// authorization-code flow adds grant types, the loopback redirect and `issuerUrl` = start URL.
 pub fn register_client_request(endpoints: &Endpoints, session: &SessionConfig, flow: Flow) -> HttpRequest {
-    let mut body = json!({
-        "clientName": session.client_name(),
-        "clientType": "public",
-        "scopes": session.effective_scopes(),
-    });
-    if flow == Flow::AuthorizationCode {
-        body["grantTypes"] = json!([GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN]);
-        body["redirectUris"] = json!([REDIRECT_URI]);
-        body["issuerUrl"] = json!(session.start_url);
-    }
+    let pkce = flow == Flow::AuthorizationCode;
+    let body = Body {
+        client_name: Some(&session.client_name()),
+        client_type: Some("public"),
+        scopes: Some(session.effective_scopes()),
+        grant_types: pkce.then(|| vec![GRANT_AUTHORIZATION_CODE.into(), GRANT_REFRESH_TOKEN.into()]),
+        redirect_uris: pkce.then(|| vec![REDIRECT_URI.into()]),
+        issuer_url: pkce.then_some(session.start_url.as_str()),
+        ..Body::default()
+    };
     HttpRequest::post_json(format!("{}/client/register", endpoints.oidc), &body)
+}
+
+/// Every OIDC request body field; absent ones are left out. One struct rather than `json!`
+/// keeps serde_json's `Value` (and its BTreeMap) out of the wasm module.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grant_types: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_uris: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grant_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_uri: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_verifier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -48,8 +84,7 @@ pub async fn register_client<P: Platform>(
     session: &SessionConfig,
     flow: Flow,
 ) -> Result<Registration, Error> {
-    let r: RegisterClientResponse =
-        send_json(platform, register_client_request(endpoints, session, flow)).await?;
+    let r: RegisterClientResponse = send_json(platform, register_client_request(endpoints, session, flow)).await?;
     Ok(Registration {
         client_id: r.client_id,
         client_secret: r.client_secret,
@@ -68,11 +103,12 @@ pub fn start_device_authorization_request(
 ) -> HttpRequest {
     HttpRequest::post_json(
         format!("{}/device_authorization", endpoints.oidc),
-        &json!({
-            "clientId": registration.client_id,
-            "clientSecret": registration.client_secret.expose(),
-            "startUrl": start_url,
-        }),
+        &Body {
+            client_id: Some(&registration.client_id),
+            client_secret: Some(registration.client_secret.expose()),
+            start_url: Some(start_url),
+            ..Body::default()
+        },
     )
 }
 
@@ -98,36 +134,49 @@ pub async fn start_device_authorization<P: Platform>(
     registration: &Registration,
     start_url: &str,
 ) -> Result<DeviceAuthorization, Error> {
-    send_json(platform, start_device_authorization_request(endpoints, registration, start_url)).await
+    send_json(
+        platform,
+        start_device_authorization_request(endpoints, registration, start_url),
+    )
+    .await
 }
 
 /// The grant a CreateToken call redeems.
 pub enum Grant<'a> {
     DeviceCode(&'a Secret),
-    AuthorizationCode { code: &'a str, redirect_uri: &'a str, code_verifier: &'a Secret },
+    AuthorizationCode {
+        code: &'a str,
+        redirect_uri: &'a str,
+        code_verifier: &'a Secret,
+    },
     RefreshToken(&'a Secret),
 }
 
 /// CreateToken with exactly the fields the CLI sends for each grant (§1.1).
 pub fn create_token_request(endpoints: &Endpoints, registration: &Registration, grant: &Grant<'_>) -> HttpRequest {
-    let mut body = json!({
-        "clientId": registration.client_id,
-        "clientSecret": registration.client_secret.expose(),
-    });
+    let mut body = Body {
+        client_id: Some(&registration.client_id),
+        client_secret: Some(registration.client_secret.expose()),
+        ..Body::default()
+    };
     match grant {
         Grant::DeviceCode(code) => {
-            body["grantType"] = json!(GRANT_DEVICE_CODE);
-            body["deviceCode"] = json!(code.expose());
+            body.grant_type = Some(GRANT_DEVICE_CODE);
+            body.device_code = Some(code.expose());
         }
-        Grant::AuthorizationCode { code, redirect_uri, code_verifier } => {
-            body["grantType"] = json!(GRANT_AUTHORIZATION_CODE);
-            body["code"] = json!(code);
-            body["redirectUri"] = json!(redirect_uri);
-            body["codeVerifier"] = json!(code_verifier.expose());
+        Grant::AuthorizationCode {
+            code,
+            redirect_uri,
+            code_verifier,
+        } => {
+            body.grant_type = Some(GRANT_AUTHORIZATION_CODE);
+            body.code = Some(code);
+            body.redirect_uri = Some(redirect_uri);
+            body.code_verifier = Some(code_verifier.expose());
         }
         Grant::RefreshToken(token) => {
-            body["grantType"] = json!(GRANT_REFRESH_TOKEN);
-            body["refreshToken"] = json!(token.expose());
+            body.grant_type = Some(GRANT_REFRESH_TOKEN);
+            body.refresh_token = Some(token.expose());
         }
     }
     HttpRequest::post_json(format!("{}/token", endpoints.oidc), &body)
@@ -150,10 +199,11 @@ pub async fn create_token<P: Platform>(
     registration: &Registration,
     grant: &Grant<'_>,
 ) -> Result<Token, Error> {
-    let r: CreateTokenResponse =
-        send_json(platform, create_token_request(endpoints, registration, grant)).await?;
+    let r: CreateTokenResponse = send_json(platform, create_token_request(endpoints, registration, grant)).await?;
     if r.access_token.expose().is_empty() {
-        return Err(Error::InvalidResponse("CreateToken returned an empty accessToken".into()));
+        return Err(Error::InvalidResponse(
+            "CreateToken returned an empty accessToken".into(),
+        ));
     }
     Ok(Token {
         access_token: r.access_token,
@@ -187,6 +237,8 @@ pub fn authorize_url(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn session() -> SessionConfig {
@@ -241,7 +293,14 @@ mod tests {
     #[test]
     fn authorize_url_matches_the_cli() {
         let e = Endpoints::for_region("us-east-1").unwrap();
-        let url = authorize_url(&e, "cid", "http://127.0.0.1:54321/oauth/callback", "st", "ch", &["sso:account:access".into()]);
+        let url = authorize_url(
+            &e,
+            "cid",
+            "http://127.0.0.1:54321/oauth/callback",
+            "st",
+            "ch",
+            &["sso:account:access".into()],
+        );
         assert_eq!(
             url,
             "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=cid\

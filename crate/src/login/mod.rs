@@ -3,8 +3,10 @@
 //! registration, and the token that comes out.
 
 pub mod device;
+pub mod handoff;
 pub mod pkce;
 pub mod refresh;
+pub mod single;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,8 +43,7 @@ pub struct SessionConfig {
 impl SessionConfig {
     /// Checks the fields and returns the endpoints to talk to.
     pub fn validate(&self) -> Result<Endpoints, Error> {
-        crate::names::check_name(&self.session_name)
-            .map_err(|e| Error::invalid_input("sessionName", e.to_string()))?;
+        crate::names::check_name(&self.session_name).map_err(|e| Error::invalid_input("sessionName", e.to_string()))?;
         let rest = self
             .start_url
             .strip_prefix("https://")
@@ -121,8 +122,11 @@ pub struct Token {
 }
 
 /// A finished login: everything the token cache and later refreshes need.
+///
+/// Unknown fields are accepted here (unlike the nested types) so the extension can pass a
+/// device login's `{"state": "done", ...}` object wherever a login result is expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct LoginResult {
     pub session: SessionConfig,
     pub registration: Registration,

@@ -1,0 +1,191 @@
+//! What a person types or opens when setting SSO Bridge up: a portal (start URL, SSO region,
+//! session name), the options, and the access-portal page they already have open. Shared by the
+//! popup, the options page and the portal content script (issue 6), through the wasm layer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::endpoints::{partition_of, Endpoints};
+use crate::error::Error;
+use crate::login::SessionConfig;
+use crate::names::{is_name_char, MAX_NAME_LEN};
+
+/// A configured access portal: one `[sso-session]` in `~/.aws/config`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Portal {
+    pub session_name: String,
+    pub start_url: String,
+    pub region: String,
+}
+
+/// Checks a portal as typed; the error's field is the form field to show it next to.
+pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
+    let trimmed = Portal {
+        session_name: portal.session_name.trim().to_string(),
+        start_url: portal.start_url.trim().to_string(),
+        region: portal.region.trim().to_string(),
+    };
+    if !trimmed.start_url.starts_with("https://") && !is_loopback(&trimmed.start_url) {
+        return Err(Error::invalid_input("startUrl", "must start with https://"));
+    }
+    partition_of(&trimmed.region).map_err(|_| Error::invalid_input("region", "is not an AWS region such as us-east-1"))?;
+    SessionConfig {
+        session_name: trimmed.session_name.clone(),
+        start_url: trimmed.start_url.clone(),
+        region: trimmed.region.clone(),
+        scopes: Vec::new(),
+        endpoints: None,
+    }
+    .validate()?;
+    Ok(trimmed)
+}
+
+/// The emulator and private test setups serve plain HTTP on the loopback address.
+fn is_loopback(url: &str) -> bool {
+    url.strip_prefix("http://").is_some_and(|rest| rest.starts_with("127.0.0.1") || rest.starts_with("localhost"))
+}
+
+/// A session name from a start URL: the portal's own name (`https://acme.awsapps.com/start` →
+/// `acme`), made safe for a section header.
+pub fn suggest_session_name(start_url: &str) -> String {
+    let host = host_of(start_url).unwrap_or("");
+    let label = if host.parse::<std::net::Ipv4Addr>().is_ok() || host == "localhost" {
+        "local"
+    } else {
+        host.split('.').next().unwrap_or("")
+    };
+    let name: String = label.chars().map(|c| if is_name_char(c) { c } else { '-' }).take(MAX_NAME_LEN).collect();
+    let name = name.trim_matches('-');
+    if name.is_empty() { "sso".to_string() } else { name.to_string() }
+}
+
+/// Where a page found open in the browser points, when it is an access portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalPage {
+    pub start_url: String,
+    /// Known from the host name of the newer `*.app.aws` portals; `None` for `*.awsapps.com`.
+    pub region: Option<String>,
+}
+
+/// Recognises an access-portal page URL and returns its start URL:
+/// `https://acme.awsapps.com/start/#/?tab=accounts` → `https://acme.awsapps.com/start`,
+/// `https://ssoins-1234.portal.eu-west-1.app.aws/#/` → that origin with region `eu-west-1`.
+pub fn portal_page(url: &str) -> Option<PortalPage> {
+    let host = host_of(url)?;
+    let origin = format!("https://{host}");
+    if !url.starts_with(&origin) {
+        return None;
+    }
+    if host.ends_with(".awsapps.com") || host.ends_with(".awsapps.cn") {
+        return Some(PortalPage { start_url: format!("{origin}/start"), region: None });
+    }
+    if let Some(rest) = host.strip_suffix(".app.aws") {
+        let region = rest.rsplit('.').next().filter(|r| partition_of(r).is_ok()).map(str::to_string);
+        return Some(PortalPage { start_url: origin, region });
+    }
+    None
+}
+
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then_some(host)
+}
+
+/// Which login flow the extension runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LoginFlow {
+    Pkce,
+    Device,
+}
+
+/// The options page, as stored in `chrome.storage.local` (nothing secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    pub name_template: String,
+    pub default_region: String,
+    /// `""` writes no `output` key.
+    pub default_output: String,
+    pub login_flow: LoginFlow,
+    pub prune_default: bool,
+    /// Advanced: base URLs instead of the region's public endpoints (tests, private setups).
+    pub endpoints: Option<Endpoints>,
+}
+
+/// The `output` values the AWS CLI accepts.
+pub const OUTPUT_FORMATS: &[&str] = &["json", "yaml", "yaml-stream", "text", "table"];
+
+/// Checks the options; the error's field is the option to show it next to.
+pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
+    crate::naming::validate_template(&settings.name_template)
+        .map_err(|e| Error::invalid_input("nameTemplate", e.to_string()))?;
+    partition_of(&settings.default_region)
+        .map_err(|_| Error::invalid_input("defaultRegion", "is not an AWS region such as us-east-1"))?;
+    if !settings.default_output.is_empty() && !OUTPUT_FORMATS.contains(&settings.default_output.as_str()) {
+        return Err(Error::invalid_input("defaultOutput", format!("must be one of {}", OUTPUT_FORMATS.join(", "))));
+    }
+    let endpoints = match &settings.endpoints {
+        Some(e) => Some(Endpoints::custom(&e.oidc, &e.portal)?),
+        None => None,
+    };
+    Ok(Settings { endpoints, ..settings.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_names_come_from_the_portal_host() {
+        assert_eq!(suggest_session_name("https://acme.awsapps.com/start"), "acme");
+        assert_eq!(suggest_session_name("https://d-90670ca891.awsapps.com/start/#/"), "d-90670ca891");
+        assert_eq!(suggest_session_name("http://127.0.0.1:4000/start"), "local");
+        assert_eq!(suggest_session_name("https://ex ample].awsapps.com/start"), "ex-ample");
+        assert_eq!(suggest_session_name("not a url"), "sso");
+    }
+
+    #[test]
+    fn portal_pages_give_their_start_url() {
+        let p = portal_page("https://acme.awsapps.com/start/#/?tab=accounts").unwrap();
+        assert_eq!((p.start_url.as_str(), p.region), ("https://acme.awsapps.com/start", None));
+        let p = portal_page("https://ssoins-1234.portal.eu-west-1.app.aws/#/").unwrap();
+        assert_eq!(p.start_url, "https://ssoins-1234.portal.eu-west-1.app.aws");
+        assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(portal_page("https://evil.example/acme.awsapps.com/start"), None);
+        assert_eq!(portal_page("https://acme.awsapps.com.evil.example/start"), None);
+    }
+
+    #[test]
+    fn a_portal_is_checked_field_by_field() {
+        let ok = Portal { session_name: " acme ".into(), start_url: "https://acme.awsapps.com/start".into(), region: "eu-west-1".into() };
+        assert_eq!(check_portal(&ok).unwrap().session_name, "acme");
+        let field_of = |p: Portal| match check_portal(&p) {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("expected invalid input, got {other:?}"),
+        };
+        assert_eq!(field_of(Portal { start_url: "ftp://x".into(), ..ok.clone() }), "startUrl");
+        assert_eq!(field_of(Portal { region: "moon-1".into(), ..ok.clone() }), "region");
+        assert_eq!(field_of(Portal { session_name: "a]b".into(), ..ok.clone() }), "sessionName");
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let s = Settings {
+            name_template: "{account_name}.{role_name}".into(),
+            default_region: "us-east-1".into(),
+            default_output: "json".into(),
+            login_flow: LoginFlow::Pkce,
+            prune_default: false,
+            endpoints: None,
+        };
+        assert!(check_settings(&s).is_ok());
+        assert!(matches!(check_settings(&Settings { default_output: "xml".into(), ..s.clone() }),
+            Err(Error::InvalidInput { field, .. }) if field == "defaultOutput"));
+        assert!(matches!(check_settings(&Settings { name_template: "{nope}".into(), ..s }),
+            Err(Error::InvalidInput { field, .. }) if field == "nameTemplate"));
+    }
+}

@@ -1,0 +1,243 @@
+//! The wasm build inside a real browser service worker (headless Chromium), against a running
+//! idc-emulator: a device login approved through the emulator's admin API, then a listing.
+//!
+//! Needs `IDC_EMULATOR_URL=http://127.0.0.1:PORT` at build time; see crate/wasm/README.md.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, JSON};
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+fn emulator_url() -> &'static str {
+    match option_env!("IDC_EMULATOR_URL") {
+        Some(url) => url,
+        None => panic!(
+            "IDC_EMULATOR_URL is not set: start `cargo run -p idc-emulator -- --port 0` and build these \
+             tests with IDC_EMULATOR_URL=http://127.0.0.1:PORT"
+        ),
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &JsValue) -> js_sys::Promise;
+}
+
+fn js(value: serde_json::Value) -> JsValue {
+    JSON::parse(&value.to_string()).unwrap()
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).unwrap()
+}
+
+fn get_str(obj: &JsValue, key: &str) -> String {
+    get(obj, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+/// As the service worker stores it: JSON text and back.
+fn through_storage(state: &JsValue) -> JsValue {
+    JSON::parse(&String::from(JSON::stringify(state).unwrap())).unwrap()
+}
+
+async fn admin_post(path: &str, body: serde_json::Value) -> u16 {
+    let init = js(json!({"method": "POST", "headers": {"content-type": "application/json"}, "body": body.to_string()}));
+    let resp: web_sys::Response = JsFuture::from(fetch_with_init(&format!("{}{path}", emulator_url()), &init))
+        .await
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    resp.status()
+}
+
+fn session(name: &str) -> JsValue {
+    let url = emulator_url();
+    js(
+        json!({"sessionName": name, "startUrl": format!("{url}/start"), "region": "us-east-1",
+              "endpoints": {"oidc": url, "portal": url}}),
+    )
+}
+
+/// Device login → approved through the admin API → done, then list accounts and roles.
+#[wasm_bindgen_test]
+async fn device_login_then_listing_in_a_service_worker() {
+    // Really inside a service worker: no `window`, so the platform must use the global fetch.
+    let global = js_sys::global();
+    assert_eq!(String::from(global.constructor().name()), "ServiceWorkerGlobalScope");
+    assert!(get(&global, "window").is_undefined());
+
+    let mut state = ssobridge_wasm::device_login_new(session("wasm"), JsValue::UNDEFINED).unwrap();
+    assert_eq!(get_str(&state, "state"), "registering");
+    state = ssobridge_wasm::device_login_step(through_storage(&state))
+        .await
+        .unwrap();
+    assert_eq!(
+        get_str(&state, "state"),
+        "waitingForUser",
+        "{:?}",
+        JSON::stringify(&state)
+    );
+    let user_code = get_str(&state, "userCode");
+    assert!(!get_str(&state, "verificationUriComplete").is_empty());
+
+    assert_eq!(
+        admin_post("/admin/device/approve", json!({"userCode": user_code})).await,
+        200
+    );
+
+    for _ in 0..30 {
+        state = ssobridge_wasm::device_login_step(through_storage(&state))
+            .await
+            .unwrap();
+        if get_str(&state, "state") != "waitingForUser" {
+            break;
+        }
+    }
+    assert_eq!(get_str(&state, "state"), "done", "{:?}", JSON::stringify(&state));
+    let token = get(&state, "token");
+    let access_token = get_str(&token, "accessToken");
+    assert!(!access_token.is_empty());
+    assert!(get(&token, "expiresAtMs").as_f64().unwrap() > js_sys::Date::now());
+    assert!(ssobridge_wasm::login_refreshable(state.clone(), None).unwrap());
+    assert!(
+        !ssobridge_wasm::login_joinable(state.clone(), session("wasm"), None).unwrap(),
+        "a done login is not joined"
+    );
+    let params = ssobridge_wasm::save_token_params(through_storage(&state)).unwrap();
+    assert_eq!(get_str(&params, "sessionName"), "wasm");
+    let expires_at = get_str(&get(&params, "token"), "expiresAt");
+    assert!(expires_at.len() == 20 && expires_at.ends_with('Z'), "{expires_at}");
+
+    // Listing with progress; the emulator's account count comes from its admin API.
+    let events = js_sys::Array::new();
+    let sink = events.clone();
+    let on_progress = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        sink.push(&e);
+    });
+    let listing = ssobridge_wasm::list_accounts_and_roles(
+        session("wasm"),
+        access_token,
+        Some(on_progress.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
+    let accounts: js_sys::Array = get(&listing, "accounts").dyn_into().unwrap();
+    let failed: js_sys::Array = get(&listing, "failed").dyn_into().unwrap();
+    assert!(accounts.length() > 0);
+    assert_eq!(failed.length(), 0);
+    let first = events.get(0);
+    assert_eq!(get_str(&first, "type"), "accountsTotal");
+    assert_eq!(get(&first, "total").as_f64(), Some(accounts.length() as f64));
+    assert_eq!(events.length(), accounts.length() + 1);
+    let roles: js_sys::Array = get(&accounts.get(0), "roles").dyn_into().unwrap();
+    assert!(roles.length() > 0);
+
+    // Name the profiles the listing found; the emulator's account names are INI-hostile.
+    let inputs = js_sys::Array::new();
+    for a in accounts.iter() {
+        for r in js_sys::Array::from(&get(&a, "roles")).iter() {
+            let input = js(json!({"accountId": get_str(&a, "accountId"), "roleName": r.as_string().unwrap()}));
+            Reflect::set(&input, &"accountName".into(), &get(&a, "accountName")).unwrap();
+            inputs.push(&input);
+        }
+    }
+    let named: js_sys::Array =
+        ssobridge_wasm::name_profiles("{account_name}.{role_name}", "wasm", inputs.clone().into())
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+    assert_eq!(named.length(), inputs.length());
+    for p in named.iter() {
+        let name = get_str(&p, "name");
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)),
+            "{name}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn denied_and_cancelled_logins_are_failed_states_with_codes() {
+    let state = ssobridge_wasm::device_login_new(session("wasm-deny"), JsValue::UNDEFINED).unwrap();
+    let mut state = ssobridge_wasm::device_login_step(state).await.unwrap();
+    assert_eq!(get_str(&state, "state"), "waitingForUser");
+    assert!(ssobridge_wasm::login_joinable(through_storage(&state), session("wasm-deny"), None).unwrap());
+    let cancelled = ssobridge_wasm::device_login_cancel(state.clone()).unwrap();
+    assert_eq!(get_str(&cancelled, "state"), "failed");
+    assert_eq!(get_str(&cancelled, "code"), "cancelled");
+
+    assert_eq!(
+        admin_post("/admin/device/deny", json!({"userCode": get_str(&state, "userCode")})).await,
+        200
+    );
+    for _ in 0..30 {
+        state = ssobridge_wasm::device_login_step(state).await.unwrap();
+        if get_str(&state, "state") != "waitingForUser" {
+            break;
+        }
+    }
+    assert_eq!(get_str(&state, "state"), "failed");
+    assert_eq!(get_str(&state, "code"), "access_denied");
+}
+
+#[wasm_bindgen_test]
+async fn errors_reach_js_as_errors_with_a_code() {
+    // A bad region is refused before any request.
+    let bad = js(json!({"sessionName": "x", "startUrl": "https://d-1.awsapps.com/start", "region": "evil.com/"}));
+    let err = ssobridge_wasm::pkce_begin(bad, JsValue::UNDEFINED, Some(4000))
+        .await
+        .unwrap_err();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get_str(&err, "code"), "invalid_region");
+    assert_eq!(get_str(&err, "name"), "SsoBridgeError");
+
+    // A token the portal refuses fails the listing as a whole.
+    let err = ssobridge_wasm::list_accounts_and_roles(session("wasm"), "bogus".into(), None, JsValue::UNDEFINED)
+        .await
+        .unwrap_err();
+    assert_eq!(get_str(&err, "code"), "unauthorized");
+
+    // Malformed state from storage is invalid_input, not a panic.
+    let err = ssobridge_wasm::device_login_step(js(json!({"state": "waitingForUser"})))
+        .await
+        .unwrap_err();
+    assert_eq!(get_str(&err, "code"), "invalid_input");
+
+    let err = ssobridge_wasm::validate_template("{nope}").unwrap_err();
+    assert_eq!(get_str(&err, "code"), "invalid_input");
+    assert_eq!(get_str(&err, "field"), "template");
+}
+
+#[wasm_bindgen_test]
+async fn pkce_begin_builds_the_authorize_url_in_the_browser() {
+    let pending = ssobridge_wasm::pkce_begin(session("wasm-pkce"), JsValue::UNDEFINED, Some(45678))
+        .await
+        .unwrap();
+    let url = get_str(&pending, "authorizeUrl");
+    assert!(
+        url.starts_with(&format!("{}/authorize?response_type=code&client_id=", emulator_url())),
+        "{url}"
+    );
+    assert_eq!(
+        get_str(&pending, "redirectUri"),
+        "http://127.0.0.1:45678/oauth/callback"
+    );
+    assert_eq!(get_str(&pending, "codeVerifier").len(), 64);
+    // A callback with the wrong state is refused without a request.
+    let err = ssobridge_wasm::pkce_complete(
+        through_storage(&pending),
+        "http://127.0.0.1:45678/oauth/callback?code=x&state=forged".into(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(get_str(&err, "code"), "state_mismatch");
+}
