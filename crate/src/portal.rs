@@ -1,10 +1,11 @@
 //! The SSO portal API (rest-json, unsigned, bearer token in `x-amz-sso_bearer_token`):
-//! ListAccounts and ListAccountRoles. Wire facts: reference/aws-sso-interop.md §3.
+//! ListAccounts, ListAccountRoles and Logout. Wire facts: reference/aws-sso-interop.md §3.
 
 use serde::{Deserialize, Serialize};
 
 use crate::endpoints::Endpoints;
-use crate::http::{url_with_query, HttpRequest};
+use crate::error::Error;
+use crate::http::{url_with_query, HttpRequest, Method, Platform};
 use crate::secret::Secret;
 
 /// The largest page the portal serves.
@@ -87,6 +88,22 @@ pub fn list_account_roles_request(
     .with_header(BEARER_HEADER, token.expose())
 }
 
+/// POST `/logout` with no body: ends the portal session behind `token` (as `aws sso logout`).
+pub fn logout_request(endpoints: &Endpoints, token: &Secret) -> HttpRequest {
+    HttpRequest { method: Method::Post, url: format!("{}/logout", endpoints.portal), headers: Vec::new(), body: None }
+        .with_header(BEARER_HEADER, token.expose())
+}
+
+/// Signs the token out at the portal. A token the portal no longer knows (401) counts as signed
+/// out: that is the state the person asked for.
+pub async fn logout<P: Platform>(platform: &P, endpoints: &Endpoints, token: &Secret) -> Result<(), Error> {
+    let response = platform.send(logout_request(endpoints, token)).await.map_err(|e| Error::Network(e.0))?;
+    match response.status {
+        200..=299 | 401 => Ok(()),
+        _ => Err(Error::from_response(&response)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +137,23 @@ mod tests {
         let r: RolePage =
             serde_json::from_str(r#"{"roleList":[{"roleName":"Admin","accountId":"1"}],"nextToken":"x"}"#).unwrap();
         assert_eq!(r.role_list[0].role_name, "Admin");
+    }
+
+    #[test]
+    fn logout_posts_the_token_and_treats_an_unknown_token_as_signed_out() {
+        use crate::fake_platform::{aws_error, block_on, ok, FakePlatform};
+        let e = Endpoints::custom("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap();
+        let p = FakePlatform::scripted(vec![
+            ok(serde_json::json!({})),
+            aws_error(401, "UnauthorizedException", serde_json::json!({"message": "Session token not found or invalid"})),
+            aws_error(500, "InternalServerException", serde_json::json!({"message": "boom"})),
+        ]);
+        let t = Secret::new("tok");
+        assert_eq!(block_on(logout(&p, &e, &t)), Ok(()));
+        assert_eq!(block_on(logout(&p, &e, &t)), Ok(()));
+        assert_eq!(block_on(logout(&p, &e, &t)).unwrap_err().code(), "server_error");
+        let r = &p.requests.borrow()[0];
+        assert_eq!((r.method, r.url.as_str(), r.body.as_deref()), (Method::Post, "http://127.0.0.1:9/logout", None));
+        assert_eq!(r.header("x-amz-sso_bearer_token"), Some("tok"));
     }
 }

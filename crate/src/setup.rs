@@ -114,6 +114,21 @@ pub struct Settings {
     pub prune_default: bool,
     /// Advanced: base URLs instead of the region's public endpoints (tests, private setups).
     pub endpoints: Option<Endpoints>,
+    /// Confirm device codes that SSO Bridge itself requested, on the verification page.
+    #[serde(default)]
+    pub auto_confirm_device: bool,
+    /// Access portals on custom domains, where the portal panel also runs.
+    #[serde(default)]
+    pub portal_domains: Vec<PortalDomain>,
+}
+
+/// A custom domain that serves an access portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortalDomain {
+    /// `https://sso.example.com` (or a loopback `http://` origin for tests): no path.
+    pub origin: String,
+    pub region: String,
 }
 
 /// The `output` values the AWS CLI accepts.
@@ -132,6 +147,15 @@ pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
         Some(e) => Some(Endpoints::custom(&e.oidc, &e.portal)?),
         None => None,
     };
+    for (i, d) in settings.portal_domains.iter().enumerate() {
+        let field = format!("portalDomains[{i}]");
+        let rest = d.origin.split_once("://").map_or("", |(_, r)| r).trim_end_matches('/');
+        let bare = host_of(&d.origin).is_some() && !rest.contains(['/', '?', '#', '@']);
+        if !bare || !(d.origin.starts_with("https://") || is_loopback(&d.origin)) || d.origin.contains(char::is_whitespace) {
+            return Err(Error::invalid_input(&format!("{field}.origin"), "must be an origin such as https://sso.example.com"));
+        }
+        partition_of(&d.region).map_err(|_| Error::invalid_input(&format!("{field}.region"), "is not an AWS region"))?;
+    }
     Ok(Settings { endpoints, ..settings.clone() })
 }
 
@@ -181,11 +205,19 @@ mod tests {
             login_flow: LoginFlow::Pkce,
             prune_default: false,
             endpoints: None,
+            auto_confirm_device: false,
+            portal_domains: vec![
+                PortalDomain { origin: "https://sso.example.com".into(), region: "eu-west-1".into() },
+                PortalDomain { origin: "http://127.0.0.1:4567".into(), region: "us-east-1".into() },
+            ],
         };
         assert!(check_settings(&s).is_ok());
         assert!(matches!(check_settings(&Settings { default_output: "xml".into(), ..s.clone() }),
             Err(Error::InvalidInput { field, .. }) if field == "defaultOutput"));
-        assert!(matches!(check_settings(&Settings { name_template: "{nope}".into(), ..s }),
+        assert!(matches!(check_settings(&Settings { name_template: "{nope}".into(), ..s.clone() }),
             Err(Error::InvalidInput { field, .. }) if field == "nameTemplate"));
+        let bad_domain = vec![PortalDomain { origin: "https://sso.example.com/start".into(), region: "eu-west-1".into() }];
+        assert!(matches!(check_settings(&Settings { portal_domains: bad_domain, ..s }),
+            Err(Error::InvalidInput { field, .. }) if field == "portalDomains[0].origin"));
     }
 }

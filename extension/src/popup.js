@@ -1,15 +1,267 @@
-// The popup is a view: it asks the service worker for state and renders it.
+// The popup is a view: it renders what the service worker reports and sends it the person's
+// clicks. It keeps no state of its own that outlives it (it closes whenever it loses focus).
 import { localize, t } from './i18n.js';
+import { el, byId, shellCommands, timeLeft } from './ui.js';
 
 localize(document);
-const status = /** @type {HTMLElement} */ (document.getElementById('status'));
-chrome.runtime.sendMessage({ type: 'status' }).then(
-  (reply) => {
-    status.textContent = reply?.ok ? t('popupCoreVersion', [reply.result.coreVersion]) : t('popupWorkerError', [reply?.error?.message ?? '']);
-    status.dataset.state = reply?.ok ? 'ready' : 'error';
-  },
-  (e) => {
-    status.textContent = t('popupWorkerError', [String(e)]);
-    status.dataset.state = 'error';
-  },
-);
+
+/** @type {any} */ let state = null;
+/** @type {{ sessionName: string, roles: any[], failed: any[], done: number, total: number | null, finished: boolean } | null} */
+let listing = null;
+/** @type {Set<string>} */ const selected = new Set();
+/** @type {{ sessionName: string, selection: any[] | null, prune: boolean } | null} */ let pending = null;
+let os = 'linux';
+
+/** State pushes from the worker. A stopped worker drops the port; reconnecting wakes it again. */
+function connect() {
+  const port = chrome.runtime.connect({ name: 'popup' });
+  port.onMessage.addListener((msg) => {
+    if (msg.type === 'state') {
+      state = msg.state;
+      render();
+    } else if (msg.type === 'listing' && listing && msg.sessionName === listing.sessionName && !listing.finished) {
+      listing = { ...listing, ...msg.listing };
+      renderAccounts();
+    }
+  });
+  port.onDisconnect.addListener(() => setTimeout(connect, 500));
+}
+connect();
+
+/** Sends a request to the service worker; throws its coded error. @param {object} msg */
+async function ask(msg) {
+  const reply = await chrome.runtime.sendMessage(msg);
+  if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message ?? 'no answer'), reply?.error ?? {});
+  return reply.result;
+}
+
+function show(/** @type {string} */ view) {
+  for (const id of ['home', 'login', 'accounts', 'review', 'done']) byId(id).hidden = id !== view;
+}
+
+/** Shows an error in the header's status line. @param {any} e */
+function fail(e) {
+  const status = byId('status');
+  status.textContent = e?.code ? t(`err_${e.code}`) || e.message : String(e?.message ?? e);
+  status.dataset.state = 'error';
+}
+
+function render() {
+  const status = byId('status');
+  status.dataset.state = state.host.ok ? 'ready' : 'error';
+  status.textContent = state.host.ok ? t('hostReady', [state.host.version]) : t('hostProblem');
+  byId('host-problem').hidden = state.host.ok;
+  if (!state.host.ok) {
+    byId('host-problem-text').textContent = t(`err_${state.host.error.code}`) || state.host.error.message;
+    byId('host-install-cmd').textContent = state.host.installCommand;
+  }
+  os = state.os;
+  renderPortals();
+  const login = state.portals.find((/** @type {any} */ p) => p.login);
+  if (login) renderLogin(login);
+  else if (!byId('login').hidden) show('home');
+  prefillAddPortal();
+}
+
+function renderPortals() {
+  const list = byId('portals');
+  list.replaceChildren(
+    ...state.portals.map((/** @type {any} */ p) => {
+      const token = p.token;
+      const valid = token && token.expiresAt > Date.now();
+      const stateText = p.login ? t('signingIn') : valid ? t('validFor', [timeLeft(token.expiresAt - Date.now())]) : token ? t('expired') : t('signedOut');
+      const actions = [
+        valid
+          ? button(t('refresh'), () => act({ type: 'refresh', sessionName: p.sessionName }), 'refresh')
+          : button(t('signIn'), () => act({ type: 'signIn', sessionName: p.sessionName }), 'signIn'),
+      ];
+      if (valid) actions.push(button(t('accounts'), () => openAccounts(p.sessionName), 'accounts'));
+      if (token) actions.push(button(t('logout'), () => act({ type: 'logout', sessionName: p.sessionName }), 'logout'));
+      actions.push(button(t('remove'), () => act({ type: 'removePortal', sessionName: p.sessionName }), 'remove'));
+      return el('li', { 'data-session': p.sessionName }, [
+        el('div', { class: 'portal-head' }, [
+          el('span', { class: 'portal-name' }, [p.sessionName]),
+          el('span', { class: 'portal-state', 'data-state': p.error ? 'error' : valid ? 'valid' : token ? 'expired' : 'none' }, [stateText]),
+        ]),
+        el('div', { class: 'portal-url' }, [`${p.startUrl} · ${p.region}`]),
+        p.error ? el('div', { class: 'field-error' }, [t(`err_${p.error.code}`) || p.error.message]) : null,
+        el('div', { class: 'portal-actions' }, actions),
+      ]);
+    }),
+  );
+  if (state.portals.length === 0) byId('add-portal').setAttribute('open', '');
+}
+
+/** @param {string} label @param {() => void} onClick @param {string} [action] a stable name for tests */
+function button(label, onClick, action) {
+  const b = el('button', action ? { type: 'button', 'data-action': action } : { type: 'button' }, [label]);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** @param {object} msg */
+async function act(msg) {
+  try {
+    await ask(msg);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** @param {any} p */
+function renderLogin(p) {
+  show('login');
+  const l = p.login;
+  byId('login-title').textContent = t('signingInTo', [p.sessionName]);
+  const device = l.flow === 'device' && l.userCode;
+  byId('login-hint').textContent = device ? t('deviceHint') : t('pkceHint');
+  byId('user-code').textContent = device ? l.userCode : '';
+  byId('login-page').textContent = device ? t('devicePage', [l.verificationUri ?? '']) : '';
+  byId('login-cancel').onclick = () => act({ type: 'cancelSignIn', sessionName: p.sessionName });
+}
+
+let prefilled = false;
+function prefillAddPortal() {
+  const s = state.suggestion;
+  if (prefilled || !s) return;
+  prefilled = true;
+  const form = /** @type {HTMLFormElement} */ (byId('add-portal-form'));
+  input(form, 'startUrl').value = s.startUrl;
+  input(form, 'region').value = s.region ?? '';
+  input(form, 'sessionName').value = s.sessionName ?? '';
+  byId('add-portal').setAttribute('open', '');
+}
+
+/** @param {HTMLFormElement} form @param {string} name */
+const input = (form, name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
+
+const form = /** @type {HTMLFormElement} */ (byId('add-portal-form'));
+input(form, 'startUrl').addEventListener('change', async () => {
+  const name = input(form, 'sessionName');
+  if (name.value) return;
+  try {
+    const r = await ask({ type: 'suggestPortal', startUrl: input(form, 'startUrl').value });
+    name.value = r.sessionName ?? '';
+    if (r.region && !input(form, 'region').value) input(form, 'region').value = r.region;
+  } catch {}
+});
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  for (const small of form.querySelectorAll('.field-error')) small.textContent = '';
+  try {
+    await ask({ type: 'addPortal', startUrl: input(form, 'startUrl').value.trim(), region: input(form, 'region').value.trim(), sessionName: input(form, 'sessionName').value.trim() });
+    form.reset();
+    byId('add-portal').removeAttribute('open');
+  } catch (e) {
+    const field = /** @type {any} */ (e).field;
+    const slot = field && form.querySelector(`.field-error[data-field="${field}"]`);
+    if (slot) slot.textContent = /** @type {any} */ (e).message;
+    else fail(e);
+  }
+});
+
+/** @param {string} sessionName */
+async function openAccounts(sessionName) {
+  selected.clear();
+  listing = { sessionName, roles: [], failed: [], done: 0, total: null, finished: false };
+  byId('accounts-title').textContent = sessionName;
+  /** @type {HTMLInputElement} */ (byId('prune')).checked = !!state.settings.pruneDefault;
+  show('accounts');
+  renderAccounts();
+  try {
+    listing = { ...listing, ...(await ask({ type: 'listAccounts', sessionName })) };
+    renderAccounts();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+const roleKey = (/** @type {any} */ r) => `${r.accountId}/${r.roleName}`;
+
+function renderAccounts() {
+  if (!listing) return;
+  const l = listing;
+  byId('progress').textContent = l.finished
+    ? t('listedAll', [String(l.done), String(l.roles.length)])
+    : l.total == null ? t('listingStart') : t('listingProgress', [String(l.done), String(l.total)]);
+  byId('failed').replaceChildren(...l.failed.map((f) => el('li', {}, [t('accountFailed', [`${f.accountName ?? ''} ${f.accountId}`, f.reason])])));
+  const q = /** @type {HTMLInputElement} */ (byId('search')).value.trim().toLowerCase();
+  const rows = l.roles.filter((r) => !q || `${r.accountName} ${r.accountId} ${r.roleName} ${r.profileName}`.toLowerCase().includes(q));
+  byId('roles').replaceChildren(
+    ...rows.map((r) => {
+      const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', 'aria-label': `${r.accountName} ${r.roleName}` }));
+      box.checked = selected.has(roleKey(r));
+      box.addEventListener('change', () => {
+        if (box.checked) selected.add(roleKey(r));
+        else selected.delete(roleKey(r));
+        /** @type {HTMLButtonElement} */ (byId('add-selected')).disabled = selected.size === 0;
+      });
+      return el('li', { 'data-role': roleKey(r), 'data-profile': r.profileName }, [
+        box,
+        el('span', { class: 'account' }, [`${r.accountName} · ${r.roleName}`]),
+        el('span', { class: 'meta' }, [`${r.accountId} → ${r.profileName} `, r.exists ? el('span', { class: 'exists' }, [t('exists')]) : null]),
+      ]);
+    }),
+  );
+  /** @type {HTMLButtonElement} */ (byId('add-selected')).disabled = selected.size === 0;
+  /** @type {HTMLButtonElement} */ (byId('sync-all')).disabled = !l.finished;
+}
+byId('search').addEventListener('input', renderAccounts);
+byId('accounts-back').addEventListener('click', () => show('home'));
+
+/** @param {any[] | null} selection null = every listed role */
+async function review(selection) {
+  if (!listing) return;
+  const prune = /** @type {HTMLInputElement} */ (byId('prune')).checked && selection === null;
+  pending = { sessionName: listing.sessionName, selection, prune };
+  try {
+    const plan = await ask({ type: 'planProfiles', ...pending });
+    byId('review-summary').textContent = t('planSummary', [String(plan.added.length), String(plan.updated.length), String(plan.removed.length), String(plan.unchanged.length)]);
+    byId('diff').textContent = plan.diff || t('noChanges');
+    show('review');
+  } catch (e) {
+    fail(e);
+  }
+}
+byId('add-selected').addEventListener('click', () => review(listing ? listing.roles.filter((r) => selected.has(roleKey(r))) : []));
+byId('sync-all').addEventListener('click', () => review(null));
+byId('review-back').addEventListener('click', () => show('accounts'));
+byId('apply').addEventListener('click', async () => {
+  if (!pending) return;
+  try {
+    const r = await ask({ type: 'applyProfiles', ...pending });
+    byId('done-summary').textContent = t('planSummary', [String(r.added.length), String(r.updated.length), String(r.removed.length), String(r.unchanged.length)]);
+    byId('done-profiles').replaceChildren(...[...r.added, ...r.updated, ...r.unchanged].map((name) => profileRow(name)));
+    if (listing) {
+      const written = new Set([...r.added, ...r.updated, ...r.unchanged]);
+      const removed = new Set(r.removed);
+      listing.roles = listing.roles.map((x) => ({ ...x, exists: written.has(x.profileName) || (x.exists && !removed.has(x.profileName)) }));
+      selected.clear();
+      renderAccounts();
+    }
+    show('done');
+  } catch (e) {
+    fail(e);
+  }
+});
+byId('done-back').addEventListener('click', () => show('accounts'));
+
+/** One profile with copy buttons for the commands a person runs next. @param {string} name */
+function profileRow(name) {
+  const cmds = shellCommands(name, os);
+  return el('li', {}, [
+    el('strong', {}, [name]),
+    ...cmds.map((c) => {
+      const code = el('code', {}, [c]);
+      const copy = button(t('copy'), () => navigator.clipboard.writeText(c));
+      return el('div', { class: 'cmd' }, [code, copy]);
+    }),
+  ]);
+}
+
+for (const b of document.querySelectorAll('[data-copy-from]')) {
+  b.addEventListener('click', () => navigator.clipboard.writeText(byId(b.getAttribute('data-copy-from') ?? '').textContent ?? ''));
+}
+for (const elx of document.querySelectorAll('[data-i18n-placeholder]')) {
+  /** @type {HTMLInputElement} */ (elx).placeholder = t(elx.getAttribute('data-i18n-placeholder') ?? '');
+}

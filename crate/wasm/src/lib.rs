@@ -7,6 +7,7 @@
 
 mod convert;
 mod platform;
+mod setup;
 mod types;
 
 use convert::{core_error, from_js, js_error, to_js};

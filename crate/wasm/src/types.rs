@@ -134,4 +134,20 @@ export interface SsoBridgeError extends Error {
   /** refreshLogin only: the old access token has not expired yet and may still be used. */
   oldTokenUsable?: boolean;
 }
+
+/** A configured access portal (one [sso-session]). */
+export interface Portal { sessionName: string; startUrl: string; region: string }
+
+/** The options page's settings (chrome.storage.local; nothing secret). */
+export interface Settings {
+  nameTemplate: string;
+  defaultRegion: string;
+  /** "" writes no output key. */
+  defaultOutput: string;
+  loginFlow: "pkce" | "device";
+  pruneDefault: boolean;
+  endpoints: Endpoints | null;
+  autoConfirmDevice?: boolean;
+  portalDomains?: { origin: string; region: string }[];
+}
 "#;

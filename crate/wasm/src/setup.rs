@@ -1,0 +1,40 @@
+//! JS-facing setup helpers (`ssobridge_core::setup`) and the portal logout: conversions only.
+use crate::convert::{core_error, from_js, to_js};
+use crate::platform::WebPlatform;
+use ssobridge_core::login::LoginResult;
+use ssobridge_core::setup::{self, Portal, Settings};
+use wasm_bindgen::prelude::*;
+
+/// A session name suggested from a start URL (`https://acme.awsapps.com/start` → `acme`).
+#[wasm_bindgen(js_name = suggestSessionName)]
+pub fn suggest_session_name(#[wasm_bindgen(js_name = "startUrl")] start_url: &str) -> String {
+    setup::suggest_session_name(start_url)
+}
+
+/// The start URL (and region, when the host names it) of an access-portal page, or null.
+#[wasm_bindgen(js_name = portalPage, unchecked_return_type = "{ startUrl: string; region: string | null } | null")]
+pub fn portal_page(url: &str) -> Result<JsValue, JsValue> {
+    to_js(&setup::portal_page(url))
+}
+
+/// A portal as typed, trimmed and checked; throws `invalid_input` with the form `field`.
+#[wasm_bindgen(js_name = checkPortal, unchecked_return_type = "Portal")]
+pub fn check_portal(#[wasm_bindgen(unchecked_param_type = "Portal")] portal: JsValue) -> Result<JsValue, JsValue> {
+    let portal: Portal = from_js(portal, "portal")?;
+    to_js(&setup::check_portal(&portal).map_err(|e| core_error(&e))?)
+}
+
+/// The options, checked; throws `invalid_input` with the option's `field`.
+#[wasm_bindgen(js_name = checkSettings, unchecked_return_type = "Settings")]
+pub fn check_settings(#[wasm_bindgen(unchecked_param_type = "Settings")] settings: JsValue) -> Result<JsValue, JsValue> {
+    let settings: Settings = from_js(settings, "settings")?;
+    to_js(&setup::check_settings(&settings).map_err(|e| core_error(&e))?)
+}
+
+/// Ends the login's portal session (POST /logout), as `aws sso logout` does.
+#[wasm_bindgen(js_name = logoutAtPortal)]
+pub async fn logout_at_portal(#[wasm_bindgen(unchecked_param_type = "LoginResult")] login: JsValue) -> Result<(), JsValue> {
+    let login: LoginResult = from_js(login, "login")?;
+    let endpoints = login.session.validate().map_err(|e| core_error(&e))?;
+    ssobridge_core::portal::logout(&WebPlatform, &endpoints, &login.token.access_token).await.map_err(|e| core_error(&e))
+}

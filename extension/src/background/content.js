@@ -1,0 +1,253 @@
+// Requests from the content scripts (content/portal.js, content/device.js). Content scripts run
+// inside web pages, so nothing they send is trusted: which portal a request is about comes from
+// the sender's URL (set by the browser), never from the message; they get only what their page
+// shows (no tokens, no device codes other than the one on their page); and they may drive only
+// what a person can do from that page: connect that portal, sign in to it, list its roles,
+// add or remove that session's profiles, and close their own tab.
+import * as core from './core.js';
+import * as sessions from './sessions.js';
+import * as profiles from './profiles.js';
+import { logins, tokens, errors } from './vault.js';
+import { loadPortals, savePortals, loadSettings } from './settings.js';
+import { customDomainOf, listen as listenForDomains } from './domains.js';
+import { CodedError } from './host.js';
+
+// Custom portal domains are registered again when the worker is installed or started.
+listenForDomains();
+
+/**
+ * @typedef {{ host: import('./host.js').HostClient, pushState?: () => Promise<void> }} ContentContext
+ */
+
+/**
+ * @param {any} msg @param {chrome.runtime.MessageSender} sender @param {ContentContext} ctx
+ */
+export async function handleContent(msg, sender, ctx) {
+  if (sender.id !== chrome.runtime.id || !sender.tab || typeof sender.url !== 'string') {
+    throw new CodedError('forbidden', 'not allowed from this context');
+  }
+  const url = sender.url;
+  const after = async (/** @type {any} */ r) => {
+    await ctx.pushState?.().catch(() => {});
+    return r ?? {};
+  };
+  switch (msg?.type) {
+    case 'deviceCode':
+      return deviceVerdict(typeof msg.userCode === 'string' ? msg.userCode : null, /** @type {number} */ (sender.tab.id));
+    case 'closeTab':
+      if (sender.tab.id !== undefined) await chrome.tabs.remove(sender.tab.id);
+      return {};
+    case 'portalPage':
+      return portalView(url, regionHints(msg.regionHints), ctx);
+    case 'portalConnect': {
+      const page = await portalOf(url, regionHints(msg.regionHints));
+      if (!page) throw new CodedError('not_a_portal', 'this page is not an access portal');
+      if (page.sessionName) return after({ sessionName: page.sessionName });
+      const portals = await loadPortals();
+      const base = core.suggestSessionName(page.startUrl);
+      let sessionName = base;
+      for (let i = 2; portals.some((p) => p.sessionName === sessionName); i++) sessionName = `${base}-${i}`;
+      const region = String(msg.region ?? '').trim() || page.region || '';
+      const portal = core.checkPortal({ sessionName, startUrl: page.startUrl, region });
+      await savePortals([...portals, portal]);
+      void sessions.signIn(portal.sessionName);
+      return after({ sessionName: portal.sessionName });
+    }
+    case 'portalSignIn': {
+      const name = await connectedSession(url);
+      void sessions.signIn(name);
+      return after({ sessionName: name });
+    }
+    case 'portalList': {
+      const name = await connectedSession(url);
+      const listing = await profiles.listAccounts(name);
+      return { roles: listing.roles.map(roleView), failed: (listing.failed ?? []).map(failedView) };
+    }
+    case 'portalAdd': {
+      const name = await connectedSession(url);
+      const selection = Array.isArray(msg.roles)
+        ? msg.roles.map((/** @type {any} */ r) => ({ accountId: String(r?.accountId ?? ''), roleName: String(r?.roleName ?? '') }))
+        : null;
+      const req = { sessionName: name, selection, prune: false };
+      let result;
+      try {
+        result = await profiles.applyProfiles(req, false);
+      } catch (e) {
+        // The listing the names come from lives in the worker's memory; after a restart, list again.
+        if (/** @type {any} */ (e)?.code !== 'not_listed') throw e;
+        await profiles.listAccounts(name);
+        result = await profiles.applyProfiles(req, false);
+      }
+      return after(applyView(result));
+    }
+    case 'portalRemove': {
+      const name = await connectedSession(url);
+      return after(applyView(await profiles.removeProfile(name, String(msg.profileName ?? ''))));
+    }
+    case 'portalProfiles': {
+      const name = await connectedSession(url);
+      return { profiles: await sessionProfiles(ctx, name) };
+    }
+    default:
+      throw new CodedError('unknown_message', `unknown message type: ${String(msg?.type)}`);
+  }
+}
+
+// ---- device-verification pages -------------------------------------------------------------
+
+/** Codes compare without case and dashes: `abcd-efgh` is `ABCDEFGH`. @param {string} code */
+const normalizeCode = (code) => code.replace(/[\s-]/g, '').toUpperCase();
+
+/** Tabs judged ours stay ours for their next pages (Confirm, then Allow, then "approved"). */
+const OWNED_TTL_MS = 15 * 60_000;
+
+/**
+ * Whether the code on a verification page is one SSO Bridge requested and is still waiting for.
+ * With no visible code (newer `*.signin.aws` pages), a tab the extension opened for a login it is
+ * running is ours, and any other is not.
+ * @param {string | null} userCode @param {number} tabId
+ */
+async function deviceVerdict(userCode, tabId) {
+  const all = await logins.all();
+  /** @type {[string, any][]} */
+  const waiting = Object.entries(all).filter(([, r]) => r.flow === 'device' && r.state?.state === 'waitingForUser');
+  const code = userCode ? normalizeCode(userCode) : '';
+  let match = null;
+  if (code) {
+    match = waiting.find(([, r]) => typeof r.state.userCode === 'string' && normalizeCode(r.state.userCode) === code) ?? null;
+  } else {
+    match = waiting.find(([, r]) => r.tabId === tabId) ?? null;
+  }
+  const owned = await ownedTabs();
+  const remembered = owned[tabId];
+  const now = Date.now();
+  if (match) {
+    owned[tabId] = { code: normalizeCode(match[1].state.userCode ?? ''), until: now + OWNED_TTL_MS };
+    await saveOwnedTabs(owned, now);
+    const settings = await loadSettings();
+    return { ours: true, waiting: true, autoConfirm: settings.autoConfirmDevice === true, sessionName: match[0] };
+  }
+  // A page of the same approval after the login finished (e.g. "Request approved"): still ours,
+  // nothing left to confirm. A different visible code in that tab is not.
+  if (remembered && remembered.until > now && (!code || code === remembered.code)) {
+    return { ours: true, waiting: false, autoConfirm: false, sessionName: null };
+  }
+  return { ours: false, waiting: false, autoConfirm: false, sessionName: null };
+}
+
+/** @returns {Promise<Record<number, { code: string, until: number }>>} */
+async function ownedTabs() {
+  const got = await chrome.storage.session.get('deviceTabs');
+  return /** @type {Record<number, { code: string, until: number }>} */ (got.deviceTabs ?? {});
+}
+
+/** @param {Record<number, { code: string, until: number }>} owned @param {number} now */
+async function saveOwnedTabs(owned, now) {
+  for (const [id, v] of Object.entries(owned)) if (v.until <= now) delete owned[/** @type {any} */ (id)];
+  await chrome.storage.session.set({ deviceTabs: owned });
+}
+
+// ---- access-portal pages -------------------------------------------------------------------
+
+const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+/** Region names the page revealed (e.g. the portal API host it called); only well-formed ones. @param {unknown} hints */
+function regionHints(hints) {
+  return Array.isArray(hints) ? hints.filter((h) => typeof h === 'string' && REGION_RE.test(h)).slice(0, 5) : [];
+}
+
+/** `https://a.awsapps.com/start/` and `https://a.awsapps.com/start#/` are the same portal. @param {string} u */
+function sameStartUrl(u) {
+  return u.replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
+}
+
+/**
+ * The portal a page belongs to: its start URL and region, and the configured session if any.
+ * @param {string} url @param {string[]} hints
+ * @returns {Promise<{ startUrl: string, region: string | null, regionFrom: string | null, sessionName: string | null } | null>}
+ */
+async function portalOf(url, hints) {
+  const settings = await loadSettings();
+  /** @type {{ startUrl: string, region: string | null } | null} */
+  let page = null;
+  let regionFrom = null;
+  const domain = customDomainOf(settings.portalDomains ?? [], url);
+  if (domain) {
+    const u = new URL(url);
+    if (u.pathname === '/start' || u.pathname.startsWith('/start/')) page = { startUrl: `${u.origin}/start`, region: domain.region || null };
+    else if (u.pathname === '/' ) page = { startUrl: u.origin, region: domain.region || null };
+    if (page?.region) regionFrom = 'domain';
+  } else {
+    const p = core.portalPage(url);
+    if (p) {
+      page = { startUrl: p.startUrl, region: p.region ?? null };
+      if (page.region) regionFrom = 'host';
+    }
+  }
+  if (!page) return null;
+  const portal = (await loadPortals()).find((p) => sameStartUrl(p.startUrl) === sameStartUrl(/** @type {any} */ (page).startUrl));
+  if (portal) return { startUrl: portal.startUrl, region: portal.region, regionFrom: 'portal', sessionName: portal.sessionName };
+  if (!page.region && hints.length > 0) {
+    page.region = hints[0];
+    regionFrom = 'page';
+  }
+  return { ...page, regionFrom, sessionName: null };
+}
+
+/** @param {string} url */
+async function connectedSession(url) {
+  const page = await portalOf(url, []);
+  if (!page?.sessionName) throw new CodedError('not_connected', 'this portal is not connected to SSO Bridge');
+  return page.sessionName;
+}
+
+/** What the panel shows for its page. @param {string} url @param {string[]} hints @param {ContentContext} ctx */
+async function portalView(url, hints, ctx) {
+  const page = await portalOf(url, hints);
+  if (!page) return { portal: false };
+  if (!page.sessionName) {
+    return { portal: true, connected: false, startUrl: page.startUrl, region: page.region, regionFrom: page.regionFrom, sessionName: core.suggestSessionName(page.startUrl) };
+  }
+  const name = page.sessionName;
+  const [login, token, error] = await Promise.all([logins.get(name), tokens.get(name), errors.all().then((all) => all[name])]);
+  const expiresAt = token?.token?.expiresAtMs ?? null;
+  return {
+    portal: true,
+    connected: true,
+    startUrl: page.startUrl,
+    region: page.region,
+    regionFrom: page.regionFrom,
+    sessionName: name,
+    signedIn: typeof expiresAt === 'number' && expiresAt > Date.now(),
+    expiresAt,
+    signingIn: !!login,
+    // The device flow's code is shown in the popup and on the verification page, not here: the
+    // portal page has no business with it.
+    error: error ? { code: String(error.code), message: String(error.message) } : null,
+    hostOk: await ctx.host.request('hello', {}, { timeoutMs: 5000 }).then(() => true, () => false),
+  };
+}
+
+/** @param {any} r */
+function roleView(r) {
+  return { accountId: String(r.accountId), accountName: String(r.accountName ?? ''), roleName: String(r.roleName), profileName: String(r.profileName), exists: !!r.exists };
+}
+
+/** @param {any} f */
+function failedView(f) {
+  return { accountId: String(f.account?.accountId ?? f.accountId ?? ''), accountName: String(f.account?.accountName ?? f.accountName ?? ''), code: String(f.code ?? ''), message: String(f.reason ?? f.message ?? '') };
+}
+
+/** @param {any} r */
+function applyView(r) {
+  return { added: r.added ?? [], updated: r.updated ?? [], unchanged: r.unchanged ?? [], removed: r.removed ?? [] };
+}
+
+/** The session's profiles in ~/.aws/config, from the host. @param {ContentContext} ctx @param {string} name */
+async function sessionProfiles(ctx, name) {
+  const status = await ctx.host.request('status', {});
+  const session = (status.sessions ?? []).find((/** @type {any} */ s) => s.name === name);
+  return (session?.profiles ?? []).map((/** @type {any} */ p) => ({
+    name: String(p.name), accountId: p.accountId ?? null, roleName: p.roleName ?? null, managed: !!p.managed,
+  }));
+}

@@ -1,0 +1,66 @@
+// Requests from the extension's own pages, by `type`. Each handler validates through the core
+// and returns plain data; errors carry a stable `code` (and `field` for form input).
+import * as core from './core.js';
+import * as sessions from './sessions.js';
+import * as profiles from './profiles.js';
+import { loadPortals, savePortals, loadSettings, saveSettings } from './settings.js';
+import { viewState } from './view.js';
+import { CodedError } from './host.js';
+
+/**
+ * @param {any} msg @param {chrome.runtime.MessageSender} sender
+ * @param {{ host: import('./host.js').HostClient, coreVersion: () => string, pushState: () => Promise<void> }} ctx
+ */
+export async function handle(msg, sender, ctx) {
+  // Only our own pages (popup, options) may drive flows; content scripts and web pages may not.
+  if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) {
+    throw new CodedError('forbidden', 'not allowed from this context');
+  }
+  const after = async (/** @type {any} */ r) => {
+    await ctx.pushState().catch(() => {});
+    return r ?? {};
+  };
+  switch (msg?.type) {
+    case 'status':
+      return { coreVersion: ctx.coreVersion(), extensionVersion: chrome.runtime.getManifest().version };
+    case 'state':
+      return viewState(ctx.host);
+    case 'suggestPortal':
+      return { sessionName: core.suggestSessionName(String(msg.startUrl ?? '')) };
+    case 'addPortal': {
+      const portal = core.checkPortal({ sessionName: msg.sessionName, startUrl: msg.startUrl, region: msg.region });
+      const portals = await loadPortals();
+      if (portals.some((p) => p.sessionName === portal.sessionName)) {
+        throw new CodedError('session_exists', `a portal named ${portal.sessionName} exists already`, 'sessionName');
+      }
+      await savePortals([...portals, portal]);
+      return after(portal);
+    }
+    case 'removePortal':
+      await savePortals((await loadPortals()).filter((p) => p.sessionName !== msg.sessionName));
+      return after({});
+    case 'signIn':
+      // Returns once the login is under way (or joined); progress arrives as state pushes.
+      void sessions.signIn(msg.sessionName);
+      return after({});
+    case 'cancelSignIn':
+      return after(await sessions.cancel(msg.sessionName));
+    case 'refresh':
+      return after(await sessions.refresh(msg.sessionName));
+    case 'logout':
+      return after(await sessions.logout(msg.sessionName));
+    case 'listAccounts':
+      return profiles.listAccounts(msg.sessionName);
+    case 'planProfiles':
+      return profiles.applyProfiles(msg, true);
+    case 'applyProfiles':
+      return after(await profiles.applyProfiles(msg, false));
+    case 'getSettings':
+      return loadSettings();
+    case 'saveSettings':
+      // Check the whole result, so a partial update cannot drop or corrupt other settings.
+      return saveSettings(core.checkSettings({ ...(await loadSettings()), ...msg.settings }));
+    default:
+      throw new CodedError('unknown_message', `unknown message type: ${String(msg?.type)}`);
+  }
+}

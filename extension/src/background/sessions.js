@@ -1,0 +1,195 @@
+// Logins, refreshes and logouts: one flow per sso-session at a time (a second request joins the
+// running one), state persisted in chrome.storage.session after every step so a stopped service
+// worker resumes where it was, and every finished login handed to the native host.
+import * as core from './core.js';
+import { logins, tokens, registrations, errors } from './vault.js';
+import { loadPortals, loadSettings } from './settings.js';
+import { keepAlive } from './keepalive.js';
+import { CodedError } from './host.js';
+
+/** @type {import('./host.js').HostClient} */
+let host;
+/** @type {() => void} */
+let changed = () => {};
+
+/** @param {import('./host.js').HostClient} h @param {() => void} onChange */
+export function init(h, onChange) {
+  host = h;
+  changed = onChange;
+}
+
+/** @param {string} name */
+async function sessionConfig(name) {
+  const portal = (await loadPortals()).find((p) => p.sessionName === name);
+  if (!portal) throw new CodedError('unknown_session', `no portal named ${name}`, 'sessionName');
+  const settings = await loadSettings();
+  return { sessionName: portal.sessionName, startUrl: portal.startUrl, region: portal.region, scopes: [], ...(settings.endpoints ? { endpoints: settings.endpoints } : {}) };
+}
+
+/** Sessions whose flow this worker is driving right now. @type {Map<string, Promise<void>>} */
+const running = new Map();
+
+/**
+ * Starts a login, or joins the one already running for this session.
+ * @param {string} name
+ */
+export async function signIn(name) {
+  const existing = await logins.get(name);
+  if (existing || running.has(name)) return;
+  const work = (async () => {
+    await errors.set(name, undefined);
+    const session = await sessionConfig(name);
+    const settings = await loadSettings();
+    const registration = await registrations.get(name);
+    if (settings.loginFlow === 'device') {
+      await logins.set(name, { flow: 'device', state: core.deviceLoginNew(session, registration ?? null) });
+      changed();
+      await driveDevice(name);
+    } else {
+      const pending = await core.pkceBegin(session, registration ?? null);
+      // Persist before opening the tab: the callback may arrive after a worker restart.
+      await logins.set(name, { flow: 'pkce', pending });
+      const tab = await chrome.tabs.create({ url: pending.authorizeUrl });
+      await logins.update(name, (r) => (r ? { ...r, tabId: tab.id } : r));
+      changed();
+    }
+  })().catch((e) => fail(name, e));
+  running.set(name, work);
+  try {
+    await work;
+  } finally {
+    running.delete(name);
+  }
+}
+
+/** Polls a device login to its end, one persisted step at a time. @param {string} name */
+async function driveDevice(name) {
+  await keepAlive(async () => {
+    for (;;) {
+      const record = await logins.get(name);
+      if (!record || record.flow !== 'device') return;
+      const next = await core.deviceLoginStep(record.state);
+      // A cancel while the step ran wins over the step's result.
+      const now = await logins.get(name);
+      if (!now) return;
+      if (next.state === 'done') return finish(name, next);
+      if (next.state === 'failed') return fail(name, new CodedError(next.code, next.message));
+      let tabId = now.tabId;
+      if (next.state === 'waitingForUser' && tabId === undefined) {
+        tabId = (await chrome.tabs.create({ url: next.verificationUriComplete })).id;
+      }
+      await logins.set(name, { flow: 'device', state: next, tabId });
+      changed();
+    }
+  });
+}
+
+/** @param {string} name @param {any} login a LoginResult */
+async function finish(name, login) {
+  await tokens.set(name, stripState(login));
+  await registrations.set(name, login.registration);
+  await logins.set(name, undefined);
+  try {
+    await host.request('saveToken', core.saveTokenParams(stripState(login)));
+    await errors.set(name, undefined);
+  } catch (e) {
+    await errors.set(name, coded(e));
+  }
+  scheduleRefresh(name, login.token.expiresAtMs);
+  changed();
+}
+
+/** A `done` device state carries the LoginResult plus its tag. @param {any} login */
+function stripState(login) {
+  const { state: _tag, ...rest } = login;
+  return rest;
+}
+
+/** @param {string} name @param {unknown} e */
+async function fail(name, e) {
+  await logins.set(name, undefined);
+  await errors.set(name, coded(e));
+  changed();
+}
+
+/** @param {any} e @returns {{ code: string, message: string }} */
+function coded(e) {
+  return { code: e?.code ?? 'internal', message: String(e?.message ?? e) };
+}
+
+/** @param {string} name */
+export async function cancel(name) {
+  const record = await logins.get(name);
+  if (!record) return;
+  await logins.set(name, undefined);
+  if (record.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
+  await errors.set(name, { code: 'cancelled', message: 'sign-in cancelled' });
+  changed();
+}
+
+/**
+ * The PKCE redirect: a tab we opened navigates to http://127.0.0.1:PORT/oauth/callback?code&state.
+ * Nothing listens there; the URL is enough. Chromium's error page reloads it once more a second
+ * later, so the login record is removed before the exchange and repeats find nothing.
+ * @param {number} tabId @param {string} url
+ */
+export async function onTabUrl(tabId, url) {
+  const all = await logins.all();
+  for (const [name, record] of Object.entries(all)) {
+    if (record.flow !== 'pkce' || record.tabId !== tabId) continue;
+    if (!url.startsWith(`${record.pending.redirectUri}?`)) continue;
+    await logins.set(name, undefined);
+    chrome.tabs.remove(tabId).catch(() => {});
+    try {
+      await finish(name, await core.pkceComplete(record.pending, url));
+    } catch (e) {
+      await fail(name, e);
+    }
+  }
+}
+
+/** Continues device logins that were running when the worker stopped. */
+export async function resume() {
+  for (const [name, record] of Object.entries(await logins.all())) {
+    if (record.flow === 'device' && !running.has(name)) {
+      const work = driveDevice(name).catch((e) => fail(name, e));
+      running.set(name, work);
+      work.finally(() => running.delete(name));
+    }
+  }
+}
+
+/** @param {string} name */
+export async function refresh(name) {
+  const login = await tokens.get(name);
+  if (!login) throw new CodedError('not_signed_in', `${name} is not signed in`);
+  try {
+    await finish(name, await core.refreshLogin(login));
+  } catch (e) {
+    await errors.set(name, coded(e));
+    changed();
+    throw e;
+  }
+}
+
+/** Signs out at the portal (best effort) and removes the token from the host's cache. @param {string} name */
+export async function logout(name) {
+  const login = await tokens.get(name);
+  if (login) await core.logoutAtPortal(login).catch(() => {});
+  await tokens.set(name, undefined);
+  chrome.alarms.clear(`refresh:${name}`);
+  await host.request('logout', { sessionName: name });
+  changed();
+}
+
+/** Refresh a little before botocore would, so the CLI never has to. @param {string} name @param {number} expiresAtMs */
+function scheduleRefresh(name, expiresAtMs) {
+  const when = Math.max(Date.now() + 60_000, expiresAtMs - 20 * 60_000);
+  chrome.alarms.create(`refresh:${name}`, { when });
+}
+
+/** @param {chrome.alarms.Alarm} alarm */
+export async function onAlarm(alarm) {
+  if (!alarm.name.startsWith('refresh:')) return;
+  await refresh(alarm.name.slice('refresh:'.length)).catch(() => {});
+}

@@ -1,0 +1,68 @@
+// The state the popup renders, assembled from settings, the vault and the native host.
+import { loadPortals, loadSettings } from './settings.js';
+import { logins, tokens, errors } from './vault.js';
+import * as core from './core.js';
+
+/** @param {import('./host.js').HostClient} host */
+export async function viewState(host) {
+  const [portals, settings, allLogins, allTokens, allErrors, info, platform] = await Promise.all([
+    loadPortals(), loadSettings(), logins.all(), tokens.all(), errors.all(), hostStatus(host), chrome.runtime.getPlatformInfo(),
+  ]);
+  return {
+    os: platform.os,
+    host: { ...info, installCommand: installCommand(platform.os) },
+    settings,
+    suggestion: await portalSuggestion(portals),
+    portals: portals.map((p) => {
+      const login = allLogins[p.sessionName];
+      const token = allTokens[p.sessionName]?.token;
+      const onDisk = info.sessions?.find((/** @type {any} */ s) => s.name === p.sessionName)?.token;
+      return {
+        ...p,
+        token: token ? { expiresAt: token.expiresAtMs, refreshable: !!token.refreshToken } : onDisk ? { expiresAt: Date.parse(onDisk.expiresAt), refreshable: false } : null,
+        login: login ? loginView(login) : null,
+        error: allErrors[p.sessionName] ?? null,
+      };
+    }),
+  };
+}
+
+/** Only what the popup shows: never the device code, verifier or tokens. @param {any} login */
+function loginView(login) {
+  if (login.flow === 'device') {
+    const s = login.state;
+    return { flow: 'device', phase: s.state, userCode: s.userCode ?? null, verificationUri: s.verificationUri ?? null, expiresAt: s.expiresAtMs ?? null };
+  }
+  return { flow: 'pkce', phase: 'waitingForUser' };
+}
+
+/** @param {import('./host.js').HostClient} host */
+async function hostStatus(host) {
+  try {
+    const hello = await host.request('hello', {}, { timeoutMs: 5000 });
+    const status = await host.request('status', {}, { timeoutMs: 5000 });
+    return { ok: true, version: hello.version, sessions: status.sessions };
+  } catch (e) {
+    const err = /** @type {any} */ (e);
+    return { ok: false, error: { code: err.code ?? 'host_error', message: String(err.message ?? e) }, sessions: [] };
+  }
+}
+
+/** The command that registers the native host, for this OS and browser. @param {string} os */
+export function installCommand(os) {
+  const browser = /Firefox\//.test(navigator.userAgent) ? 'firefox' : /Edg\//.test(navigator.userAgent) ? 'edge' : 'chrome';
+  const exe = os === 'win' ? 'ssobridge-host.exe' : 'ssobridge-host';
+  return `${exe} install --browser ${browser}`;
+}
+
+/** A start URL from an open access-portal tab that is not configured yet. @param {{ startUrl: string }[]} portals */
+async function portalSuggestion(portals) {
+  const tabs = await chrome.tabs.query({ url: ['https://*.awsapps.com/start*', 'https://*.awsapps.cn/start*', 'https://*.app.aws/*'] }).catch(() => []);
+  for (const tab of tabs) {
+    const startUrl = tab.url ? core.portalStartUrl(tab.url) : null;
+    if (startUrl && !portals.some((p) => p.startUrl === startUrl)) {
+      return { startUrl, region: null, sessionName: core.suggestSessionName(startUrl) };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,97 @@
+// The options page is a view over the settings the service worker keeps and validates.
+import { localize, t } from './i18n.js';
+import { byId } from './ui.js';
+
+localize(document);
+const form = /** @type {HTMLFormElement} */ (byId('options'));
+/** @param {string} name */
+const field = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
+
+/** @param {object} msg */
+async function ask(msg) {
+  const reply = await chrome.runtime.sendMessage(msg);
+  if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message ?? 'no answer'), reply?.error ?? {});
+  return reply.result;
+}
+
+const settings = await ask({ type: 'getSettings' });
+field('nameTemplate').value = settings.nameTemplate;
+field('defaultRegion').value = settings.defaultRegion;
+field('defaultOutput').value = settings.defaultOutput;
+/** @type {HTMLInputElement} */ (form.querySelector(`input[name="loginFlow"][value="${settings.loginFlow}"]`)).checked = true;
+field('pruneDefault').checked = settings.pruneDefault;
+field('oidc').value = settings.endpoints?.oidc ?? '';
+field('portal').value = settings.endpoints?.portal ?? '';
+
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  for (const small of form.querySelectorAll('.field-error')) small.textContent = '';
+  const oidc = field('oidc').value.trim();
+  const portal = field('portal').value.trim();
+  const next = {
+    nameTemplate: field('nameTemplate').value.trim(),
+    defaultRegion: field('defaultRegion').value.trim(),
+    defaultOutput: field('defaultOutput').value,
+    loginFlow: /** @type {HTMLInputElement} */ (form.querySelector('input[name="loginFlow"]:checked')).value,
+    pruneDefault: field('pruneDefault').checked,
+    endpoints: oidc || portal ? { oidc, portal } : null,
+  };
+  try {
+    await ask({ type: 'saveSettings', settings: next });
+    byId('saved').textContent = t('saved');
+  } catch (e) {
+    const err = /** @type {any} */ (e);
+    const slot = form.querySelector(`.field-error[data-field="${err.field}"]`);
+    (slot ?? byId('saved')).textContent = err.message;
+  }
+});
+
+// ---- Custom portal domains and the device-code option (content scripts, issue 6) ----------
+// These are saved here, in the page: the browser asks for a domain's permission only from the
+// person's click, and the content scripts for it are registered right away (domains.js).
+import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
+import { loadSettings as loadAllSettings, saveSettings as saveSomeSettings } from './background/settings.js';
+import { el } from './ui.js';
+
+async function renderDomains() {
+  const domains = await loadPortalDomains();
+  byId('domain-list').replaceChildren(
+    ...domains.map((d) => {
+      const remove = el('button', { type: 'button', 'data-origin': d.origin }, [t('remove')]);
+      remove.addEventListener('click', () => {
+        removePortalDomain(d.origin).then(renderDomains, (e) => (byId('domain-error').textContent = domainError(e)));
+      });
+      return el('li', { 'data-origin': d.origin }, [el('span', { class: 'url' }, [d.origin]), d.region ? ` · ${d.region} ` : ' ', remove]);
+    }),
+  );
+}
+
+/** @param {any} e */
+function domainError(e) {
+  return (e?.code && t(`err_${e.code}`)) || String(e?.message ?? e);
+}
+
+const domainForm = /** @type {HTMLFormElement} */ (byId('domain-form'));
+domainForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = /** @type {HTMLInputElement} */ (domainForm.elements.namedItem('domain'));
+  const region = /** @type {HTMLInputElement} */ (domainForm.elements.namedItem('domainRegion'));
+  byId('domain-error').textContent = '';
+  // No await before this call: the permission prompt needs the click.
+  addPortalDomain(input.value, region.value).then(
+    () => {
+      input.value = '';
+      region.value = '';
+      return renderDomains();
+    },
+    (e) => (byId('domain-error').textContent = domainError(e)),
+  );
+});
+
+const autoConfirm = /** @type {HTMLInputElement} */ (byId('auto-confirm'));
+autoConfirm.checked = (await loadAllSettings()).autoConfirmDevice === true;
+autoConfirm.addEventListener('change', async () => {
+  await saveSomeSettings({ autoConfirmDevice: autoConfirm.checked });
+  byId('auto-confirm-saved').textContent = t('saved');
+});
+await renderDomains();
