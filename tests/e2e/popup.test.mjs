@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProduct, portalRow, approveOnPage } from './lib/product.mjs';
+import { startProduct, portalRow, approveOnPage, snap } from './lib/product.mjs';
 import { launch, EXTENSION_ID } from './lib/chromium.mjs';
 
 const ORG = {
@@ -34,8 +34,10 @@ async function deviceSignIn(product) {
   const code = new URL(page.url()).searchParams.get('user_code');
   // The popup shows the same code, large, while it waits.
   await popup.locator('#user-code').filter({ hasText: code }).waitFor();
+  await snap(popup, 'popup-device-code');
   await approveOnPage(page);
   await portalRow(popup).locator('.portal-state[data-state="valid"]').waitFor({ timeout: 20_000 });
+  await snap(popup, 'popup-signed-in');
   return code;
 }
 
@@ -64,6 +66,7 @@ test('device flow from the popup, then the AWS CLI works', async () => {
 
     const { popup } = product;
     await openAccounts(popup);
+    await snap(popup, 'popup-accounts');
     await popup.fill('#search', 'sandbox');
     const row = popup.locator('li[data-role="222222222222/Developer"]');
     await row.locator('input[type="checkbox"]').check();
@@ -72,8 +75,10 @@ test('device flow from the popup, then the AWS CLI works', async () => {
     await popup.click('#add-selected');
     await popup.locator('#review:not([hidden])').waitFor();
     assert.match(await popup.locator('#diff').textContent(), /\+\[profile Sandbox\.Developer\]/);
+    await snap(popup, 'popup-review');
     await popup.click('#apply');
     await popup.locator('#done:not([hidden])').waitFor();
+    await snap(popup, 'popup-done');
     assert.equal(await popup.locator('#done-profiles li').count(), 1);
     assert.match(await popup.locator('#done-profiles').textContent(), /aws sts get-caller-identity --profile Sandbox\.Developer/);
     assert.match(product.config(), /\[profile Sandbox\.Developer\]/);

@@ -74,11 +74,7 @@ fn wasm_tests() -> Result<Counts> {
 /// The emulator against botocore, boto3 and AWS CLI v1: proof that it speaks the real protocol.
 fn python_tests() -> Result<Counts> {
     let (ok, out) = sh::tee(
-        cmd(venv_bin("pytest"))
-            .args(["-q", "-p", "no:cacheprovider", "tests/python"])
-            .env("IDC_EMULATOR", root().join("target/debug/idc-emulator"))
-            .env("SSOBRIDGE_HOST", root().join("target/debug/ssobridge-host"))
-            .env("PATH", path_with_venv()),
+        product_env(&mut cmd(venv_bin("pytest"))).args(["-q", "-p", "no:cacheprovider", "tests/python"]),
     )?;
     Ok(settle(ok, pytest_counts(&out)))
 }
@@ -86,16 +82,22 @@ fn python_tests() -> Result<Counts> {
 /// The built extension in headless Debian Chromium (and Firefox) through Playwright.
 fn browser_tests() -> Result<Counts> {
     let (ok, out) = sh::tee(
-        cmd("node")
-            .args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
-            .arg(root().join("tests/e2e"))
-            .env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"))
-            .env("SSOBRIDGE_EXTENSION_DIR_FIREFOX", extension::dist("firefox"))
-            .env("IDC_EMULATOR", root().join("target/debug/idc-emulator"))
-            .env("SSOBRIDGE_HOST", root().join("target/debug/ssobridge-host"))
-            .env("PATH", path_with_venv()),
+        product_env(&mut cmd("node"))
+            // Node 20 has WebSocket (used to drive Firefox over WebDriver BiDi) behind a flag.
+            .args(["--experimental-websocket", "--test", "--test-reporter=tap", "--test-concurrency=1"])
+            .arg(root().join("tests/e2e")),
     )?;
     Ok(settle(ok, tap_counts(&out)))
+}
+
+/// Where the browser tests and the demo find the built pieces: the extension, the emulator, the
+/// native host, and the AWS CLI v1 in the venv.
+pub fn product_env(c: &mut std::process::Command) -> &mut std::process::Command {
+    c.env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"))
+        .env("SSOBRIDGE_EXTENSION_DIR_FIREFOX", extension::dist("firefox"))
+        .env("IDC_EMULATOR", root().join("target/debug/idc-emulator"))
+        .env("SSOBRIDGE_HOST", root().join("target/debug/ssobridge-host"))
+        .env("PATH", path_with_venv())
 }
 
 /// Whole-artifact checks, one count each: Firefox's linter on the built extension, and the

@@ -30,7 +30,7 @@ function browserEnv(home, extra = {}) {
 }
 
 /**
- * @param {{ extensionDir?: string, withHost?: boolean, env?: Record<string, string> }} [opts]
+ * @param {{ extensionDir?: string, withHost?: boolean, headless?: boolean, env?: Record<string, string> }} [opts]
  *   `withHost` registers the real native host in this profile with its own installer, and gives
  *   the browser (and so the host it starts) a temporary HOME: the person's ~/.aws is never used.
  */
@@ -43,7 +43,7 @@ export async function launch(opts = {}) {
   }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
-    headless: true,
+    headless: opts.headless ?? true,
     args: [...QUIET, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
     env: browserEnv(home, opts.env),
   });

@@ -3,7 +3,7 @@
 // popup as a person would, and the AWS CLI v1 pointed at the emulator.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, EXTENSION_ID } from './chromium.mjs';
 import { startEmulator } from './emulator.mjs';
@@ -11,11 +11,11 @@ import { startEmulator } from './emulator.mjs';
 export const SESSION = 'demo';
 
 /**
- * @param {{ emulator?: object, flow?: 'device' | 'pkce' }} [opts]
+ * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean }} [opts]
  */
 export async function startProduct(opts = {}) {
   const emu = await startEmulator(opts.emulator);
-  const browser = await launch({ withHost: true });
+  const browser = await launch({ withHost: true, headless: opts.headless });
   const options = await browser.context.newPage();
   await options.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   await options.locator('input[name="oidc"]').waitFor({ state: 'attached' });
@@ -80,4 +80,15 @@ export async function approveOnPage(page) {
   await page.locator('#confirm-code').click();
   await page.locator('#allow-access').click();
   await page.locator('#device-approved').waitFor();
+}
+
+/**
+ * Saves a screenshot of a popup view to target/screenshots/NAME.png (the README shows one).
+ * @param {import('playwright-core').Page} page @param {string} name
+ */
+export async function snap(page, name) {
+  const dir = join(process.cwd(), 'target/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.setViewportSize({ width: 420, height: 600 });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }

@@ -1,0 +1,114 @@
+//! `cargo xtask bench`: measures the performance budgets and prints one table (measured, budget,
+//! ok/over). Timing targets live here and nowhere else: tests assert behaviour, never speed, so a
+//! slow shared CI machine cannot turn them red. A budget that is over is reported, not failed;
+//! only a step that could not run makes the command fail.
+use crate::extension;
+use crate::sh::{self, cmd, root, Result};
+
+mod host;
+
+/// One line of the table.
+pub struct Row {
+    pub what: String,
+    pub measured: String,
+    pub budget: String,
+    /// None: informational (no budget of its own).
+    pub ok: Option<bool>,
+}
+
+impl Row {
+    pub fn new(what: impl Into<String>, measured: impl Into<String>, budget: impl Into<String>, ok: Option<bool>) -> Row {
+        Row { what: what.into(), measured: measured.into(), budget: budget.into(), ok }
+    }
+}
+
+pub fn run() -> Result {
+    let steps: [(&str, fn() -> Result<Vec<Row>>); 3] =
+        [("listing", listing), ("extension size", extension_size), ("native host", host::run)];
+    let mut rows = Vec::new();
+    let mut crashed = Vec::new();
+    for (name, step) in steps {
+        eprintln!("\n=== bench: {name} ===");
+        match step() {
+            Ok(r) => rows.extend(r),
+            Err(e) => {
+                eprintln!("bench step {name} could not run: {e}");
+                rows.push(Row::new(name, "step failed (see above)", "-", Some(false)));
+                crashed.push(name);
+            }
+        }
+    }
+    println!("\n{}", table(&rows));
+    if crashed.is_empty() { Ok(()) } else { Err(format!("bench step(s) could not run: {}", crashed.join(", "))) }
+}
+
+fn table(rows: &[Row]) -> String {
+    let head = Row::new("benchmark", "measured", "budget", None);
+    let w = |f: fn(&Row) -> &str| rows.iter().chain([&head]).map(|r| f(r).chars().count()).max().unwrap_or(0);
+    let (a, b, c) = (w(|r| &r.what), w(|r| &r.measured), w(|r| &r.budget));
+    let line = |r: &Row, status: &str| format!("{:<a$}  {:<b$}  {:<c$}  {status}", r.what, r.measured, r.budget);
+    let mut out = vec![line(&head, "result"), "-".repeat(a + b + c + 12)];
+    for r in rows {
+        out.push(line(r, match r.ok { Some(true) => "ok", Some(false) => "over", None => "" }));
+    }
+    out.join("\n")
+}
+
+/// 1,000 accounts × 3 roles through the core's listing, against the emulator throttled at
+/// 20 requests/s, in release (`crate/benches/listing.rs` prints one `BENCH {json}` line).
+fn listing() -> Result<Vec<Row>> {
+    let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", "listing"]))?;
+    let line = out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or("the listing bench printed no BENCH line")?;
+    let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("listing bench output: {e}"))?;
+    let num = |k: &str| r[k].as_f64().ok_or(format!("listing bench output lacks {k}"));
+    let (wall, needed, rps) = (num("wallSecs")?, num("needed")?, num("rps")?);
+    // The throttle alone cannot let `needed` calls through faster than this.
+    let bound = needed / rps;
+    let over = (wall / bound - 1.0) * 100.0;
+    let failed = num("failed")?;
+    let complete = failed == 0.0 && r["rolesOk"] == true;
+    Ok(vec![
+        Row::new(
+            "listing 1,000 accounts x 3 roles at 20 req/s",
+            format!("{wall:.1} s vs bound {bound:.1} s ({over:+.1} %)"),
+            "within 10 % of bound",
+            Some(over <= 10.0),
+        ),
+        Row::new(
+            "listing requests / 429s / failed accounts",
+            format!("{} / {} / {} (needed {needed})", num("requests")?, num("throttled")?, failed),
+            "0 failed",
+            Some(complete),
+        ),
+    ])
+}
+
+/// The wasm core plus its JS glue as a browser downloads them: gzip, from the optimised build.
+fn extension_size() -> Result<Vec<Row>> {
+    extension::build()?;
+    let dir = root().join("target/extension-wasm/wasm");
+    let (wasm, js) = (gzip_size(&dir.join("ssobridge_wasm_bg.wasm"))?, gzip_size(&dir.join("ssobridge_wasm.js"))?);
+    let kb = |n: u64| n as f64 / 1000.0;
+    Ok(vec![Row::new(
+        "extension wasm + JS glue, gzip",
+        format!("{:.1} KB (wasm {:.1} + js {:.1})", kb(wasm + js), kb(wasm), kb(js)),
+        "<= 120 KB",
+        Some(wasm + js <= 120_000),
+    )])
+}
+
+fn gzip_size(file: &std::path::Path) -> Result<u64> {
+    let out = sh::output(cmd("sh").arg("-c").arg("gzip -9 -c \"$1\" | wc -c").arg("gzip").arg(file))?;
+    out.trim().parse().map_err(|e| format!("gzip -9 -c {} | wc -c gave {out:?}: {e}", file.display()))
+}
+
+/// The median of some timings (the list is sorted in place).
+pub fn median(samples: &mut [std::time::Duration]) -> std::time::Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Milliseconds with two decimals, for the table.
+pub fn ms(d: std::time::Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
