@@ -77,7 +77,7 @@ pub fn portal_page(url: &str) -> Option<PortalPage> {
     if !url.starts_with(&origin) {
         return None;
     }
-    if host.ends_with(".awsapps.com") || host.ends_with(".awsapps.cn") {
+    if host.ends_with(".awsapps.com") || host.ends_with(".awsapps.cn") || host.ends_with(".portal.amazonaws.com") {
         return Some(PortalPage { start_url: format!("{origin}/start"), region: None });
     }
     if let Some(rest) = host.strip_suffix(".app.aws") {
@@ -179,6 +179,8 @@ mod tests {
         let p = portal_page("https://ssoins-1234.portal.eu-west-1.app.aws/#/").unwrap();
         assert_eq!(p.start_url, "https://ssoins-1234.portal.eu-west-1.app.aws");
         assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+        let p = portal_page("https://acme.portal.amazonaws.com/start/#/").unwrap();
+        assert_eq!(p.start_url, "https://acme.portal.amazonaws.com/start");
         assert_eq!(portal_page("https://evil.example/acme.awsapps.com/start"), None);
         assert_eq!(portal_page("https://acme.awsapps.com.evil.example/start"), None);
     }

@@ -9,6 +9,7 @@ import * as profiles from './background/profiles.js';
 import { handle } from './background/router.js';
 import { handleContent } from './background/content.js';
 import { viewState } from './background/view.js';
+import { updateBadge, scheduleBadge, isBadgeAlarm } from './background/badge.js';
 
 const ready = init();
 const host = new HostClient();
@@ -22,7 +23,10 @@ async function pushState() {
   for (const p of popups) p.postMessage({ type: 'state', state });
 }
 
-sessions.init(host, () => void pushState().catch(() => {}));
+sessions.init(host, () => {
+  void pushState().catch(() => {});
+  void updateBadge().catch(() => {});
+});
 profiles.init(host, (sessionName, listing) => {
   for (const p of popups) p.postMessage({ type: 'listing', sessionName, listing });
 });
@@ -52,8 +56,10 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  ready.then(() => sessions.onAlarm(alarm));
+  if (isBadgeAlarm(alarm)) void updateBadge().catch(() => {});
+  else ready.then(() => sessions.onAlarm(alarm));
 });
+scheduleBadge();
 
 // A login that was running when the worker stopped continues now.
 ready.then(() => sessions.resume());

@@ -4,7 +4,7 @@
 // confirmed; and the content scripts never throw into pages that are not what they expect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setUp, foreignDeviceCode, contentScriptProblems } from './fixtures/person.mjs';
 
@@ -162,6 +162,30 @@ test('content scripts never throw into pages that are not what they expect', { t
     await page.locator(WARNING).waitFor();
     await page.goto(`${env.emu.url}/start`);
     await page.locator(`${PANEL}`).waitFor();
+    assert.deepEqual(contentScriptProblems(env.problems), []);
+  } finally {
+    await env.close();
+  }
+});
+
+// Chromium shows extensions in its own UI language, which needs Debian's chromium-l10n (ja.pak).
+const JA_PAK = '/usr/lib/chromium/locales/ja.pak';
+test('the warning is in the person\'s language: a Japanese browser gets it in Japanese', { timeout: 120_000 }, async () => {
+  // `cargo xtask test` installs it; without it the browser cannot run in Japanese at all.
+  assert.ok(existsSync(JA_PAK), `${JA_PAK} is missing: apt-get install chromium-l10n`);
+  const env = await setUp({ env: { LANGUAGE: 'ja', LANG: 'ja_JP.UTF-8' } });
+  try {
+    const ja = JSON.parse(readFileSync(join(process.cwd(), 'extension/_locales/ja/messages.json'), 'utf8'));
+    const foreign = await foreignDeviceCode(env.emu.url);
+    const page = await env.context.newPage();
+    await page.goto(foreign.verificationUriComplete);
+    const warning = page.locator(WARNING);
+    await warning.waitFor();
+    const text = await warning.innerText();
+    assert.ok(text.includes(ja.deviceWarnTitle.message), text);
+    assert.ok(text.includes(ja.deviceWarnRisk.message), text);
+    assert.equal(await page.locator('#ssobridge-device [data-action="close"]').innerText(), ja.deviceCloseTab.message);
+    assert.ok((await env.emu.admin('/admin/device/pending')).includes(foreign.userCode));
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
     await env.close();

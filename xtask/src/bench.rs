@@ -22,8 +22,10 @@ impl Row {
     }
 }
 
+type Step = fn() -> Result<Vec<Row>>;
+
 pub fn run() -> Result {
-    let steps: [(&str, fn() -> Result<Vec<Row>>); 3] =
+    let steps: [(&str, Step); 3] =
         [("listing", listing), ("extension size", extension_size), ("native host", host::run)];
     let mut rows = Vec::new();
     let mut crashed = Vec::new();
@@ -33,7 +35,7 @@ pub fn run() -> Result {
             Ok(r) => rows.extend(r),
             Err(e) => {
                 eprintln!("bench step {name} could not run: {e}");
-                rows.push(Row::new(name, "step failed (see above)", "-", Some(false)));
+                rows.push(Row::new(name, "ERROR: could not run (see above)", "-", None));
                 crashed.push(name);
             }
         }
@@ -57,9 +59,7 @@ fn table(rows: &[Row]) -> String {
 /// 1,000 accounts × 3 roles through the core's listing, against the emulator throttled at
 /// 20 requests/s, in release (`crate/benches/listing.rs` prints one `BENCH {json}` line).
 fn listing() -> Result<Vec<Row>> {
-    let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", "listing"]))?;
-    let line = out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or("the listing bench printed no BENCH line")?;
-    let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("listing bench output: {e}"))?;
+    let r = core_bench("listing")?;
     let num = |k: &str| r[k].as_f64().ok_or(format!("listing bench output lacks {k}"));
     let (wall, needed, rps) = (num("wallSecs")?, num("needed")?, num("rps")?);
     // The throttle alone cannot let `needed` calls through faster than this.
@@ -81,6 +81,27 @@ fn listing() -> Result<Vec<Row>> {
             Some(complete),
         ),
     ])
+}
+
+/// Where the host's applyProfiles time goes inside the core (`crate/benches/apply.rs`):
+/// informational, to read beside the host's end-to-end figure.
+pub fn core_apply() -> Result<Row> {
+    let r = core_bench("apply")?;
+    let num = |k: &str| r[k].as_f64().ok_or(format!("apply bench output lacks {k}"));
+    Ok(Row::new(
+        "  of which in the core (in-process, median of 5)",
+        format!("parse {:.1} + apply {:.1} + print {:.1} + diff {:.1} ms", num("parseMs")?, num("applyMs")?, num("printMs")?, num("diffMs")?),
+        "(diff capped at 50 ms)",
+        None,
+    ))
+}
+
+/// Runs one of the core's release benches and reads its `BENCH {json}` line.
+fn core_bench(name: &str) -> Result<serde_json::Value> {
+    eprintln!("$ cargo bench -p ssobridge-core --bench {name}");
+    let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", name]))?;
+    let line = out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
+    serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
 }
 
 /// The wasm core plus its JS glue as a browser downloads them: gzip, from the optimised build.

@@ -30,8 +30,12 @@ pub fn build_release_host() -> Result<PathBuf> {
     Ok(root().join("target/release").join(HOST))
 }
 
-pub fn install(home: Option<PathBuf>) -> Result {
-    let home = home_or_default(home)?;
+pub fn install(home_arg: Option<PathBuf>) -> Result {
+    let undo = match &home_arg {
+        Some(h) => format!("cargo xtask uninstall --home {}", h.display()),
+        None => "cargo xtask uninstall".to_string(),
+    };
+    let home = home_or_default(home_arg)?;
     let built = build_release_host()?;
     let host = install_host(&built, &home)?;
     extension::build()?;
@@ -42,7 +46,7 @@ pub fn install(home: Option<PathBuf>) -> Result {
          \n    turn on Developer mode, click \"Load unpacked\" and choose {chromium}\
          \n  Firefox: open about:debugging#/runtime/this-firefox, click \"Load Temporary Add-on…\"\
          \n    and choose {firefox} (it stays loaded until Firefox restarts)\n\
-         \nUndo with `cargo xtask uninstall`.",
+         \nUndo with `{undo}`.",
         host = host.display(),
         chromium = extension::dist("chromium").display(),
         firefox = extension::dist("firefox").join("manifest.json").display(),

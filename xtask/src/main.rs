@@ -1,12 +1,15 @@
 //! `cargo xtask`: the one entry point for building, testing and demonstrating SSO Bridge.
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod demo;
 mod emulator;
 mod extension;
+mod install;
 mod prereqs;
 mod sh;
 mod test;
+mod wine;
 
 #[derive(Parser)]
 #[command(about = "Build, test and demonstrate SSO Bridge")]
@@ -27,6 +30,20 @@ enum Cmd {
     },
     /// Run the product against the built-in IAM Identity Center emulator.
     Demo,
+    /// Measure the performance budgets and print one table (measured, budget, ok/over).
+    Bench,
+    /// Install a release native host for this user, register it with every browser, build the extension.
+    Install {
+        /// Install under this home instead of $HOME (for trying it out, and for tests).
+        #[arg(long)]
+        home: Option<std::path::PathBuf>,
+    },
+    /// Remove what `install` put in place.
+    Uninstall {
+        /// The home `install` was given.
+        #[arg(long)]
+        home: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() {
@@ -35,6 +52,9 @@ fn main() {
         Cmd::Build => extension::build(),
         Cmd::Test { only } => test::run(&only),
         Cmd::Demo => demo::run(),
+        Cmd::Bench => bench::run(),
+        Cmd::Install { home } => install::install(home),
+        Cmd::Uninstall { home } => install::uninstall(home),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

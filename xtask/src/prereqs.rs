@@ -8,6 +8,8 @@ use std::path::Path;
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
+    // Debian's Chromium ships only en-US; the Japanese-browser test needs the ja locale pack.
+    ("/usr/lib/chromium/locales/ja.pak", "chromium-l10n"),
     ("/usr/bin/firefox-esr", "firefox-esr"),
     ("/usr/bin/x86_64-w64-mingw32-gcc", "mingw-w64"),
 ];

@@ -57,13 +57,17 @@ fn rust_tests() -> Result<Counts> {
 
 /// The core's wasm build inside a real headless Chromium, in a service worker, against the emulator.
 fn wasm_tests() -> Result<Counts> {
-    let emu = Emulator::start(&["--auto-approve"])?;
+    // 60 accounts under a 20 req/s throttle, so the listing in the browser meets 429s; 1 s polls.
+    let emu = Emulator::start(&["--accounts", "60", "--roles-per-account", "3", "--throttle-rps", "20", "--poll-interval-secs", "1"])?;
     let (ok, out) = sh::tee(
         cmd("cargo")
             .args(["test", "-p", "ssobridge-wasm", "--target", WASM_TARGET])
+            // The runner reads webdriver.json (headless, no sandbox) from the current directory.
+            .current_dir(root().join("crate/wasm"))
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
             .env("WASM_BINDGEN_USE_BROWSER", "1")
             .env("WASM_BINDGEN_USE_SERVICE_WORKER", "1")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
             // Always name the driver: with geckodriver on PATH the runner silently picks Firefox.
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("IDC_EMULATOR_URL", emu.url()),
@@ -100,8 +104,8 @@ pub fn product_env(c: &mut std::process::Command) -> &mut std::process::Command 
         .env("PATH", path_with_venv())
 }
 
-/// Whole-artifact checks, one count each: Firefox's linter on the built extension, and the
-/// native host's Windows build.
+/// Whole-artifact checks, one count each: Firefox's linter on the built extension, the native
+/// host's Windows build, and that build run under Wine.
 fn checks() -> Result<Counts> {
     let mut c = Counts::default();
     let mut tally = |name: &str, r: Result| match r {
@@ -116,6 +120,7 @@ fn checks() -> Result<Counts> {
         "windows build",
         sh::run(cmd("cargo").args(["build", "-p", "ssobridge-host", "--target", WINDOWS_TARGET])),
     );
+    tally("windows host under wine", crate::wine::check());
     Ok(c)
 }
 

@@ -301,26 +301,3 @@ proptest! {
         prop_assert!(without.starts_with(text.trim_end_matches(['\r', '\n'])));
     }
 }
-
-/// Not a timing assertion: prints where the time goes (`--ignored --nocapture`).
-#[test]
-#[ignore]
-fn timings_of_a_large_apply() {
-    let mut text = String::from("[sso-session corp]\nsso_region = us-east-1\n");
-    for i in 0..10_000 {
-        text.push_str(&format!("[profile p{i}]\n# managed by sso-bridge\nsso_session = corp\nsso_account_id = {i:012}\nsso_role_name = Admin\n"));
-    }
-    let specs: Vec<ProfileSpec> = (0..3_000)
-        .map(|i| spec(&if i < 1_000 { format!("p{i}") } else { format!("new{i}") }, &format!("{i:012}"), "ReadOnly", None))
-        .collect();
-    let t = std::time::Instant::now();
-    let mut file = parse(&text);
-    let parsed = t.elapsed();
-    apply_profiles(&mut file, "corp", &specs, true).unwrap();
-    let applied = t.elapsed();
-    let out = file.to_string();
-    let printed = t.elapsed();
-    let diff = unified_diff(&text, &out, "config", Some(std::time::Instant::now() + std::time::Duration::from_millis(100)));
-    let diffed = t.elapsed();
-    println!("parse {parsed:?}, apply {:?}, print {:?}, diff {:?} ({} bytes)", applied - parsed, printed - applied, diffed - printed, diff.len());
-}

@@ -137,8 +137,11 @@ pub struct ApplyProfilesResult {
     pub updated: Vec<String>,
     pub unchanged: Vec<String>,
     pub removed: Vec<String>,
-    /// Unified diff of the config file, old → new; empty when nothing changes.
-    pub diff: String,
+    /// Dry runs only: the unified diff of the config file, old → new (empty when nothing
+    /// changes). A real apply leaves it out: the caller reviewed it in the dry run, and on a
+    /// large config the diff costs more than the whole write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
     /// Where the previous config was kept; absent on a dry run, when nothing changed, or when
     /// there was no previous file.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -23,6 +23,11 @@ use ssobridge_core::naming::{self, ProfileInput};
 use ssobridge_core::secret::Secret;
 use wasm_bindgen::prelude::*;
 
+/// talc instead of dlmalloc: the same behaviour, less code (see Cargo.toml).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The core's version, so the extension can show it and the smoke test can prove the module runs.
 #[wasm_bindgen(js_name = coreVersion)]
 pub fn core_version() -> String {

@@ -67,6 +67,7 @@
     let askedFor = '';
     let asking = false;
     let clicks = 0;
+    let retried = false;
     /** @type {WeakSet<Element>} */ const clicked = new WeakSet();
 
     /** @param {any} msg */
@@ -206,6 +207,15 @@
       }
       render(code);
       autoConfirm();
+      // A tab the extension has just opened may be asked about before the worker has noted its
+      // id; with no code to go by, ask once more a moment later.
+      if (!code && verdict && !verdict.ours && !retried) {
+        retried = true;
+        setTimeout(() => {
+          askedFor = '\u0000';
+          schedule();
+        }, 1500);
+      }
     }
 
     let timer = 0;

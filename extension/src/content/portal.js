@@ -180,10 +180,15 @@
     message = null;
     render();
     try {
-      const [list, prof] = await Promise.all([ask({ type: 'portalList' }), ask({ type: 'portalProfiles' })]);
-      roles = list.roles;
-      failed = list.failed;
-      profiles = prof.profiles;
+      const [list, prof] = await Promise.allSettled([ask({ type: 'portalList' }), ask({ type: 'portalProfiles' })]);
+      if (list.status === 'rejected') throw list.reason;
+      roles = list.value.roles;
+      failed = list.value.failed;
+      // Without the host the list still shows; which roles have profiles is then unknown.
+      if (prof.status === 'fulfilled') profiles = prof.value.profiles;
+      else message = { kind: 'error', text: errorText(prof.reason) };
+    } catch (e) {
+      message = { kind: 'error', text: errorText(e) };
     } finally {
       listing = false;
       render();

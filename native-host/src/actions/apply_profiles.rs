@@ -18,17 +18,7 @@ pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult
     let _lock = if p.dry_run { None } else { Some(store::lock_config(path)?) };
     let update = store::update_config(path, p.dry_run, |file| Ok(apply_profiles(file, &p.session_name, &p.profiles, p.prune)?))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
-    // A diff of thousands of sections is for skimming; bound its cost (it stays correct).
-    let deadline = std::time::Instant::now() + DIFF_TIME_BUDGET;
-    let mut diff = unified_diff(&update.old, &update.new, name, Some(deadline));
-    if diff.len() > MAX_DIFF_LEN {
-        let mut cut = MAX_DIFF_LEN;
-        while !diff.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        diff.truncate(cut);
-        diff.push_str("\n… diff truncated\n");
-    }
+    let diff = p.dry_run.then(|| review_diff(&update.old, &update.new, name));
     let outcome = update.value;
     tracing::info!(session = %p.session_name, added = outcome.added.len(), updated = outcome.updated.len(),
                    removed = outcome.removed.len(), dry_run = p.dry_run, "profiles applied");
@@ -40,4 +30,20 @@ pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult
         diff,
         backup_file: update.backup.as_deref().map(path_string),
     })
+}
+
+/// The diff a person reviews before applying: bounded in time (it stays correct, only less
+/// minimal) and in size, so the reply stays under the 1 MiB message limit.
+fn review_diff(old: &str, new: &str, name: &str) -> String {
+    let deadline = std::time::Instant::now() + DIFF_TIME_BUDGET;
+    let mut diff = unified_diff(old, new, name, Some(deadline));
+    if diff.len() > MAX_DIFF_LEN {
+        let mut cut = MAX_DIFF_LEN;
+        while !diff.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        diff.truncate(cut);
+        diff.push_str("\n… diff truncated\n");
+    }
+    diff
 }

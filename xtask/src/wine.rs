@@ -1,0 +1,127 @@
+//! The Windows host, run for real under Wine (see toolchain.md, "Windows builds"): a framed
+//! `hello` over stdin/stdout, and `install --browser chrome` checked in Wine's registry. One check
+//! of the `checks` tier; its Wine prefix lives in `target/wine` so it is private and reusable.
+use crate::prereqs::WINDOWS_TARGET;
+use crate::sh::{self, cmd, root, Result};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Debian's Wine 8 loader; not on PATH.
+const WINE: &str = "/usr/lib/wine/wine64";
+const ORIGIN: &str = "chrome-extension://gfjggkhhfllfodkgihkkjigdbliapmgc/";
+const CHROME_KEY: &str = r"HKCU\Software\Google\Chrome\NativeMessagingHosts\com.ssobridge.host";
+/// A first run creates the prefix (~7 s); nothing should take longer than this.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+pub fn check() -> Result {
+    ensure_wine()?;
+    let bin = prepare_bin()?;
+    let exe = bin.join("ssobridge-host.exe");
+    let result = hello(&exe).and_then(|()| install_registers(&exe));
+    // Stop this prefix's wineserver (it lingers a few seconds otherwise).
+    let _ = wine_cmd("/usr/lib/wine/wineserver").arg("-k").status();
+    result
+}
+
+fn ensure_wine() -> Result {
+    if Path::new(WINE).exists() {
+        return Ok(());
+    }
+    let install = "apt-get install -y --no-install-recommends wine64";
+    let is_root = sh::output(cmd("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false);
+    if !is_root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err(format!("Wine is missing; run: sudo apt-get update && sudo {install}"));
+    }
+    sh::run(cmd("apt-get").arg("update").arg("-qq"))?;
+    sh::run(cmd("sh").arg("-c").arg(format!("DEBIAN_FRONTEND=noninteractive {install}")))
+}
+
+/// The Windows host and the ProcessPrng shim side by side in `target/wine/bin`.
+fn prepare_bin() -> Result<PathBuf> {
+    sh::run(cmd("cargo").args(["build", "-p", "ssobridge-host", "--target", WINDOWS_TARGET]))?;
+    let bin = root().join("target/wine/bin");
+    std::fs::create_dir_all(&bin).map_err(|e| format!("creating {}: {e}", bin.display()))?;
+    let exe = root().join("target").join(WINDOWS_TARGET).join("debug/ssobridge-host.exe");
+    std::fs::copy(&exe, bin.join("ssobridge-host.exe")).map_err(|e| format!("copying {}: {e}", exe.display()))?;
+    sh::run(
+        cmd("x86_64-w64-mingw32-gcc")
+            .args(["-shared", "-O2", "-o"])
+            .arg(bin.join("bcryptprimitives.dll"))
+            .arg(root().join("xtask/wine/processprng.c"))
+            .arg("-ladvapi32"),
+    )?;
+    Ok(bin)
+}
+
+fn wine_cmd(program: &str) -> Command {
+    let mut c = cmd(program);
+    c.env("WINEPREFIX", root().join("target/wine/prefix"))
+        .env("WINEDEBUG", "-all")
+        // No Mono/Gecko install prompts on first run: the host needs neither.
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .env_remove("DISPLAY");
+    c
+}
+
+/// The host as Chrome starts it, under Wine: one framed `hello`, one framed reply.
+fn hello(exe: &Path) -> Result {
+    let mut c = wine_cmd(WINE);
+    c.arg(exe).arg(ORIGIN).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    eprintln!("$ {WINE} {} {ORIGIN}  (framed hello on stdin)", exe.display());
+    let mut child = c.spawn().map_err(|e| format!("cannot start {WINE}: {e}"))?;
+    let body = json!({"id": 1, "action": "hello", "params": {}}).to_string();
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin.write_all(&(body.len() as u32).to_le_bytes()).and_then(|()| stdin.write_all(body.as_bytes())).map_err(|e| format!("writing hello to the Windows host: {e}"))?;
+    drop(stdin);
+    let mut stdout = child.stdout.take().expect("piped");
+    // Read one frame only, on a thread: wineserver may hold the pipe open after the host exits.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut len = [0u8; 4];
+        let r = stdout.read_exact(&mut len).and_then(|()| {
+            let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
+            stdout.read_exact(&mut body).map(|()| body)
+        });
+        let _ = tx.send(r);
+    });
+    let reply = rx.recv_timeout(TIMEOUT);
+    let _ = child.kill();
+    let _ = child.wait();
+    let body = reply.map_err(|_| format!("no reply from the Windows host within {TIMEOUT:?}"))?.map_err(|e| format!("reading the Windows host's reply: {e}"))?;
+    let reply: Value = serde_json::from_slice(&body).map_err(|e| format!("the Windows host's reply is not JSON: {e}"))?;
+    if reply["ok"] != true || reply["result"]["os"] != "windows" {
+        return Err(format!("hello under Wine: unexpected reply {reply}"));
+    }
+    eprintln!("hello under Wine: {reply}");
+    Ok(())
+}
+
+/// `install --browser chrome` writes the manifest and the HKCU key; `uninstall` removes the key.
+fn install_registers(exe: &Path) -> Result {
+    sh::run(wine_cmd(WINE).arg(exe).args(["install", "--browser", "chrome"]))?;
+    let query = sh::output(wine_cmd(WINE).args(["reg", "query", CHROME_KEY]))?;
+    let manifest = query
+        .lines()
+        .find_map(|l| l.split_once("REG_SZ").map(|(_, v)| v.trim().to_string()))
+        .ok_or(format!("`wine64 reg query {CHROME_KEY}` shows no manifest path:\n{query}"))?;
+    if !manifest.ends_with(r"\com.ssobridge.host.chromium.json") {
+        return Err(format!("registry points at {manifest:?}, not the host's Chromium manifest"));
+    }
+    // Wine maps C:\ to the prefix's drive_c, so the file the key names is visible from here.
+    let rel = manifest.get(3..).unwrap_or_default().replace('\\', "/");
+    let on_disk = root().join("target/wine/prefix/drive_c").join(rel);
+    if !on_disk.is_file() {
+        return Err(format!("the registry names {manifest} but {} does not exist", on_disk.display()));
+    }
+    sh::run(wine_cmd(WINE).arg(exe).args(["uninstall", "--browser", "chrome"]))?;
+    let gone = wine_cmd(WINE).args(["reg", "query", CHROME_KEY]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if gone.is_ok_and(|s| s.success()) {
+        return Err(format!("{CHROME_KEY} is still there after uninstall"));
+    }
+    eprintln!("install --browser chrome under Wine: {CHROME_KEY} -> {manifest}, removed by uninstall");
+    Ok(())
+}
