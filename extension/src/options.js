@@ -1,18 +1,13 @@
 // The options page is a view over the settings the service worker keeps and validates.
 import { localize, t } from './i18n.js';
-import { byId } from './ui.js';
+import { byId, ask, el } from './ui.js';
+import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
+import { loadSettings as loadAllSettings, saveSettings as saveSomeSettings } from './background/settings.js';
 
 localize(document);
 const form = /** @type {HTMLFormElement} */ (byId('options'));
 /** @param {string} name */
 const field = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
-
-/** @param {object} msg */
-async function ask(msg) {
-  const reply = await chrome.runtime.sendMessage(msg);
-  if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message ?? 'no answer'), reply?.error ?? {});
-  return reply.result;
-}
 
 const settings = await ask({ type: 'getSettings' });
 field('nameTemplate').value = settings.nameTemplate;
@@ -49,9 +44,6 @@ form.addEventListener('submit', async (ev) => {
 // ---- Custom portal domains and the device-code option (content scripts, issue 6) ----------
 // These are saved here, in the page: the browser asks for a domain's permission only from the
 // person's click, and the content scripts for it are registered right away (domains.js).
-import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
-import { loadSettings as loadAllSettings, saveSettings as saveSomeSettings } from './background/settings.js';
-import { el } from './ui.js';
 
 async function renderDomains() {
   const domains = await loadPortalDomains();

@@ -1,7 +1,7 @@
 // The popup is a view: it renders what the service worker reports and sends it the person's
 // clicks. It keeps no state of its own that outlives it (it closes whenever it loses focus).
 import { localize, t } from './i18n.js';
-import { el, byId, shellCommands, timeLeft } from './ui.js';
+import { el, byId, ask, shellCommands, timeLeft } from './ui.js';
 
 localize(document);
 
@@ -27,13 +27,6 @@ function connect() {
   port.onDisconnect.addListener(() => setTimeout(connect, 500));
 }
 connect();
-
-/** Sends a request to the service worker; throws its coded error. @param {object} msg */
-async function ask(msg) {
-  const reply = await chrome.runtime.sendMessage(msg);
-  if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message ?? 'no answer'), reply?.error ?? {});
-  return reply.result;
-}
 
 function show(/** @type {string} */ view) {
   for (const id of ['home', 'login', 'accounts', 'review', 'done']) byId(id).hidden = id !== view;

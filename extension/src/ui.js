@@ -21,6 +21,17 @@ export function byId(id) {
 }
 
 /**
+ * Sends a request to the service worker and returns its result; throws its coded error (an
+ * Error with `code`, and `field` for form input).
+ * @param {object} msg
+ */
+export async function ask(msg) {
+  const reply = await chrome.runtime.sendMessage(msg);
+  if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message ?? 'no answer'), reply?.error ?? {});
+  return reply.result;
+}
+
+/**
  * The commands a person runs with a new profile: a check, and making it the default in their shell
  * (PowerShell on Windows, POSIX shells elsewhere).
  * @param {string} profile @param {string} os chrome.runtime.PlatformOs

@@ -42,15 +42,12 @@ fn build_wasm() -> Result {
 
 /// wasm-opt flags, for issue 3's size budget (wasm + JS glue <= 120 KB gzip). Measured against
 /// plain `-Oz` (gzip -9 of the module): `--gufa -Oz` (whole-module type flow, then clean up
-/// again) -0.45 KB, `--converge` (repeat until nothing shrinks) -0.25 KB, `--low-memory-unused`
-/// -0.4 KB: it lets binaryen fold constant offsets into loads and stores, assuming no valid
-/// access wraps around into the first 1 KB of memory; rust-lld puts the stack there (stack first,
-/// growing down), so only a stack within 1 KB of overflowing could be there, and no wrapped
-/// address ever is. The custom sections go last (`producers`, `target_features`: nothing reads
-/// them after wasm-bindgen and this run; only the output's copies are dropped). `-Os` and
-/// `-O3 -Oz` are bigger.
-const WASM_OPT_FLAGS: [&str; 7] =
-    ["-Oz", "--gufa", "-Oz", "--converge", "--low-memory-unused", "--strip-producers", "--strip-target-features"];
+/// again) -0.45 KB, `--converge` (repeat until nothing shrinks) -0.25 KB. The custom sections go
+/// last (`producers`, `target_features`: nothing reads them after wasm-bindgen and this run; only
+/// the output's copies are dropped). `-Os` and `-O3 -Oz` are bigger. `--low-memory-unused` would
+/// save 0.4 KB more but assumes nothing lives in the first 1 KB of memory, where rust-lld puts the
+/// bottom of the stack: not worth a silent miscompile on a deep stack.
+const WASM_OPT_FLAGS: [&str; 6] = ["-Oz", "--gufa", "-Oz", "--converge", "--strip-producers", "--strip-target-features"];
 
 /// Minifies wasm-bindgen's JS glue with terser (issue 3's size budget): its JSDoc and long local
 /// names were a third of its gzip size, and the same docs are in the `.d.ts`, which tsc and
