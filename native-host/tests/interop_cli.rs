@@ -20,16 +20,7 @@ fn aws_cli() -> PathBuf {
 }
 
 fn emulator() -> idc_emulator::Emulator {
-    let config = idc_emulator::Config {
-        accounts: idc_emulator::config::Accounts::List(vec![idc_emulator::config::AccountSpec {
-            id: "111122223333".into(),
-            name: Some("dev".into()),
-            email: None,
-            roles: vec!["AdministratorAccess".into(), "ReadOnlyAccess".into()],
-        }]),
-        ..idc_emulator::Config::default()
-    };
-    idc_emulator::Emulator::start(config).expect("start emulator")
+    common::idc::dev_account_emulator()
 }
 
 /// `aws ... --profile NAME` in `home`, every endpoint on the emulator, nothing from the real env.

@@ -34,16 +34,7 @@ fn create_token_calls(emu: &idc_emulator::Emulator) -> u64 {
 
 #[tokio::test]
 async fn aws_sdk_rust_reads_what_the_host_and_botocore_wrote() {
-    let config = idc_emulator::Config {
-        accounts: idc_emulator::config::Accounts::List(vec![idc_emulator::config::AccountSpec {
-            id: "111122223333".into(),
-            name: Some("dev".into()),
-            email: None,
-            roles: vec!["AdministratorAccess".into(), "ReadOnlyAccess".into()],
-        }]),
-        ..idc_emulator::Config::default()
-    };
-    let emu = idc_emulator::Emulator::start(config).expect("emulator");
+    let emu = common::idc::dev_account_emulator();
     let home = common::temp_home();
     let config_file = home.path().join(".aws/config");
     // SAFETY of the env changes: this binary has this one test and sets the env before any

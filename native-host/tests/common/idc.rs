@@ -6,6 +6,21 @@ use std::net::TcpStream;
 
 use serde_json::{json, Value};
 
+/// An emulator with one account, `111122223333` ("dev"), granting AdministratorAccess and
+/// ReadOnlyAccess: what the interop tests sign in to.
+pub fn dev_account_emulator() -> idc_emulator::Emulator {
+    let config = idc_emulator::Config {
+        accounts: idc_emulator::config::Accounts::List(vec![idc_emulator::config::AccountSpec {
+            id: "111122223333".into(),
+            name: Some("dev".into()),
+            email: None,
+            roles: vec!["AdministratorAccess".into(), "ReadOnlyAccess".into()],
+        }]),
+        ..idc_emulator::Config::default()
+    };
+    idc_emulator::Emulator::start(config).expect("start emulator")
+}
+
 /// POSTs JSON to `base` + `path`; returns (status, body).
 pub fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
     let authority = base.strip_prefix("http://").expect("emulator URL is http");
