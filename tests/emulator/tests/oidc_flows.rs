@@ -244,17 +244,7 @@ fn authorize(api: &Api, redirect: &str) -> (common::Registration, String) {
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().unwrap();
     assert!(html.contains("id=\"allow-access\""), "{html}");
-    let consent = html
-        .split("name=\"consent_id\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap();
-    let r = api
-        .http
-        .post(api.url("/authorize"))
-        .form(&[("consent_id", consent), ("decision", "allow")])
-        .send()
-        .unwrap();
+    let r = decide_consent(api, &html, "allow");
     assert_eq!(r.status().as_u16(), 302);
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with(&format!("{redirect}?")), "{location}");
@@ -262,6 +252,20 @@ fn authorize(api: &Api, redirect: &str) -> (common::Registration, String) {
     let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(q["state"], "st-123");
     (c, q["code"].clone())
+}
+
+/// Answers the consent page in `html` (what a person's Allow / Deny click posts).
+fn decide_consent(api: &Api, html: &str, decision: &str) -> reqwest::blocking::Response {
+    let consent = html
+        .split("name=\"consent_id\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    api.http
+        .post(api.url("/authorize"))
+        .form(&[("consent_id", consent), ("decision", decision)])
+        .send()
+        .unwrap()
 }
 
 fn exchange(
@@ -346,17 +350,7 @@ fn authorize_refuses_unregistered_redirects_and_reports_deny() {
     assert_eq!(r.status().as_u16(), 400);
 
     let html = go("http://127.0.0.1:1234/oauth/callback").text().unwrap();
-    let consent = html
-        .split("name=\"consent_id\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap();
-    let r = api
-        .http
-        .post(api.url("/authorize"))
-        .form(&[("consent_id", consent), ("decision", "deny")])
-        .send()
-        .unwrap();
+    let r = decide_consent(&api, &html, "deny");
     assert_eq!(r.status().as_u16(), 302);
     let location = r.headers()["location"].to_str().unwrap();
     assert!(
