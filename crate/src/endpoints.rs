@@ -14,19 +14,32 @@ pub struct Endpoints {
     pub portal: String,
 }
 
-/// The AWS partitions IAM Identity Center runs in that this crate knows the DNS suffix of.
+/// The AWS partitions IAM Identity Center runs in that this crate knows the DNS suffixes of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Partition {
     Aws,
     AwsCn,
     AwsUsGov,
+    /// The AWS European Sovereign Cloud (`eusc-de-east-1`).
+    AwsEusc,
 }
 
 impl Partition {
+    /// The IPv4-only endpoints' suffix (`oidc.{region}.{suffix}`).
     pub fn dns_suffix(self) -> &'static str {
         match self {
             Partition::Aws | Partition::AwsUsGov => "amazonaws.com",
             Partition::AwsCn => "amazonaws.com.cn",
+            Partition::AwsEusc => "amazonaws.eu",
+        }
+    }
+
+    /// The dual-stack (IPv4 + IPv6) endpoints' suffix, as the SDKs' partition data names it.
+    pub fn dual_stack_dns_suffix(self) -> &'static str {
+        match self {
+            Partition::Aws | Partition::AwsUsGov => "api.aws",
+            Partition::AwsCn => "api.amazonwebservices.com.cn",
+            Partition::AwsEusc => "api.amazonwebservices.eu",
         }
     }
 }
@@ -47,7 +60,7 @@ pub fn partition_of(region: &str) -> Result<Partition, Error> {
         && parts[parts.len() - 1].len() <= 2
         && !parts[parts.len() - 1].is_empty()
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && parts[0].len() == 2;
+        && (parts[0].len() == 2 || parts[0] == "eusc");
     if !well_formed {
         return Err(invalid());
     }
@@ -56,15 +69,22 @@ pub fn partition_of(region: &str) -> Result<Partition, Error> {
     }
     Ok(match parts[0] {
         "cn" => Partition::AwsCn,
+        "eusc" => Partition::AwsEusc,
         "us" if parts[1] == "gov" => Partition::AwsUsGov,
         _ => Partition::Aws,
     })
 }
 
 impl Endpoints {
-    /// The public endpoints of `region`.
+    /// The public (IPv4) endpoints of `region`.
     pub fn for_region(region: &str) -> Result<Self, Error> {
-        let suffix = partition_of(region)?.dns_suffix();
+        Self::public(region, false)
+    }
+
+    /// The public endpoints of `region`, dual-stack or IPv4-only.
+    pub fn public(region: &str, dual_stack: bool) -> Result<Self, Error> {
+        let partition = partition_of(region)?;
+        let suffix = if dual_stack { partition.dual_stack_dns_suffix() } else { partition.dns_suffix() };
         Ok(Endpoints {
             oidc: format!("https://oidc.{region}.{suffix}"),
             portal: format!("https://portal.sso.{region}.{suffix}"),
@@ -80,15 +100,31 @@ impl Endpoints {
         })
     }
 
-    /// The override when there is one (validated), else the region's public endpoints. The region
-    /// is validated either way, because it also goes into the token cache and the config.
-    pub fn resolve(region: &str, endpoint_override: Option<&Endpoints>) -> Result<Self, Error> {
-        let public = Self::for_region(region)?;
+    /// The override when there is one (validated), else the region's public endpoints:
+    /// dual-stack when asked or when the start URL is a dual-stack portal (`*.app.aws`), whose
+    /// instances do not complete the device flow on the IPv4 endpoints. The region is validated
+    /// either way, because it also goes into the token cache and the config.
+    pub fn resolve(
+        region: &str,
+        start_url: &str,
+        force_dual_stack: bool,
+        endpoint_override: Option<&Endpoints>,
+    ) -> Result<Self, Error> {
+        let public = Self::public(region, force_dual_stack || is_dual_stack_portal(start_url))?;
         match endpoint_override {
             Some(o) => Self::custom(&o.oidc, &o.portal),
             None => Ok(public),
         }
     }
+}
+
+/// True for the portals of dual-stack IAM Identity Center instances:
+/// `https://ssoins-1234.portal.eu-west-1.app.aws`.
+pub fn is_dual_stack_portal(start_url: &str) -> bool {
+    start_url
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split(['/', '?', '#', ':']).next())
+        .is_some_and(|host| host.ends_with(".app.aws"))
 }
 
 fn base_url(field: &str, url: &str) -> Result<String, Error> {
@@ -124,6 +160,26 @@ mod tests {
             "https://oidc.us-gov-east-1.amazonaws.com"
         );
         assert_eq!(partition_of("ap-southeast-4"), Ok(Partition::Aws));
+        let eusc = Endpoints::for_region("eusc-de-east-1").unwrap();
+        assert_eq!(eusc.oidc, "https://oidc.eusc-de-east-1.amazonaws.eu");
+        assert_eq!(eusc.portal, "https://portal.sso.eusc-de-east-1.amazonaws.eu");
+    }
+
+    #[test]
+    fn app_aws_portals_use_the_dual_stack_endpoints() {
+        let start = "https://ssoins-7223a1b2c3d4e5f6.portal.ap-northeast-1.app.aws";
+        let e = Endpoints::resolve("ap-northeast-1", start, false, None).unwrap();
+        assert_eq!(e.oidc, "https://oidc.ap-northeast-1.api.aws");
+        assert_eq!(e.portal, "https://portal.sso.ap-northeast-1.api.aws");
+        let classic = Endpoints::resolve("ap-northeast-1", "https://acme.awsapps.com/start", false, None).unwrap();
+        assert_eq!(classic.oidc, "https://oidc.ap-northeast-1.amazonaws.com");
+        let forced = Endpoints::resolve("eu-west-1", "https://acme.awsapps.com/start", true, None).unwrap();
+        assert_eq!(forced.portal, "https://portal.sso.eu-west-1.api.aws");
+        let cn = Endpoints::resolve("cn-north-1", "https://acme.awsapps.cn/start", true, None).unwrap();
+        assert_eq!(cn.oidc, "https://oidc.cn-north-1.api.amazonwebservices.com.cn");
+        // Only the host counts: a path that mentions app.aws is not a dual-stack portal.
+        assert!(!is_dual_stack_portal("https://evil.example/x.app.aws"));
+        assert!(!is_dual_stack_portal("http://a.portal.us-east-1.app.aws"));
     }
 
     #[test]
@@ -154,6 +210,8 @@ mod tests {
     fn override_is_validated_and_trimmed() {
         let e = Endpoints::resolve(
             "us-east-1",
+            "https://a.awsapps.com/start",
+            false,
             Some(&Endpoints {
                 oidc: "http://127.0.0.1:9/".into(),
                 portal: "http://127.0.0.1:9".into(),
@@ -164,6 +222,6 @@ mod tests {
         assert!(Endpoints::custom("ftp://x", "http://y").is_err());
         assert!(Endpoints::custom("http://a@b", "http://y").is_err());
         assert!(Endpoints::custom("http://x?y", "http://y").is_err());
-        assert!(Endpoints::resolve("nope", Some(&e)).is_err());
+        assert!(Endpoints::resolve("nope", "https://a.awsapps.com/start", false, Some(&e)).is_err());
     }
 }

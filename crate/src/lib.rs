@@ -22,3 +22,5 @@ pub mod portal;
 pub mod listing;
 pub mod naming;
 pub mod setup;
+pub mod regions;
+pub mod plan;

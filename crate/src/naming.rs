@@ -59,7 +59,9 @@ fn parse_template(template: &str) -> Result<Vec<Piece<'_>>, Error> {
             pieces.push(Piece::Literal(&rest[..open]));
         }
         let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| bad("has a '{' without '}'".into()))?;
+        let close = after
+            .find('}')
+            .ok_or_else(|| bad("has a '{' without '}'".into()))?;
         let field = &after[..close];
         if !PLACEHOLDERS.contains(&field) {
             return Err(bad(format!(
@@ -75,7 +77,7 @@ fn parse_template(template: &str) -> Result<Vec<Piece<'_>>, Error> {
     }
     if !pieces.iter().any(|p| matches!(p, Piece::Field(_))) {
         return Err(bad(
-            "uses no placeholder, so every profile would get the same name".into()
+            "uses no placeholder, so every profile would get the same name".into(),
         ));
     }
     Ok(pieces)
@@ -117,23 +119,104 @@ fn field_value(raw: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// The name for one pair, before collisions are resolved.
-fn render(pieces: &[Piece<'_>], session: &str, input: &ProfileInput) -> String {
-    let account_id = field_value(&input.account_id).unwrap_or_else(|| "account".into());
+/// Why a proposed name is not simply the account name and the role: shown beside the name in
+/// the picker, so a person is never left guessing why `search-dev-222233334444.Admin` is not
+/// `search dev 開発環境.Admin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum NameNote {
+    /// Characters a profile name cannot hold (spaces, non-ASCII, `]`, `=` ...) became `-`.
+    Sanitized,
+    /// The account name had nothing usable left, so the account id stands in for it.
+    AccountIdForName,
+    /// Cut at a word boundary to keep the name readable and within the limit.
+    Shortened,
+    /// Another account's name gives the same profile name: both carry their account id.
+    #[serde(rename_all = "camelCase")]
+    SharedAccountName { other_account_id: String },
+    /// A profile of that name exists already (another portal's, or one written by hand).
+    #[serde(rename_all = "camelCase")]
+    NameTaken { name: String },
+    /// The profile exists for this account and role already and keeps its name.
+    Existing,
+    /// The person typed this name.
+    Edited,
+}
+
+/// One account and the roles to name for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountToName {
+    pub account_id: String,
+    #[serde(default)]
+    pub account_name: Option<String>,
+    pub roles: Vec<String>,
+}
+
+/// A proposed name for one account and role, and why it looks the way it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposedName {
+    pub account_id: String,
+    pub role_name: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NameNote>,
+}
+
+/// Cuts `s` to at most `max` characters, at the last `-`, `_` or `.` when one falls in the second
+/// half, so `platform-engineering-shared-services` shortens to whole words.
+fn cut_at_word(s: &str, max: usize) -> &str {
+    let cut = truncate_chars(s, max);
+    if cut.len() == s.len() {
+        return s;
+    }
+    let half = cut.len() / 2;
+    match cut.rfind(['-', '_', '.']) {
+        Some(i) if i >= half => trim_separators(&cut[..i]),
+        _ => trim_separators(cut),
+    }
+}
+
+/// The account part of a name, and what happened to the account name on the way.
+fn account_label(input: &AccountToName, notes: &mut Vec<NameNote>) -> String {
+    let id = field_value(&input.account_id).unwrap_or_else(|| "account".into());
+    let raw = input.account_name.as_deref().unwrap_or("").trim();
+    let clean = sanitize(raw);
+    if clean.is_empty() {
+        if !raw.is_empty() {
+            notes.push(NameNote::AccountIdForName);
+        }
+        return id;
+    }
+    if clean != raw {
+        notes.push(NameNote::Sanitized);
+    }
+    let cut = cut_at_word(&clean, MAX_FIELD_LEN);
+    if cut.len() < clean.len() {
+        notes.push(NameNote::Shortened);
+    }
+    cut.to_string()
+}
+
+/// The name for one role of an account whose account part is `label`.
+fn render(
+    pieces: &[Piece<'_>],
+    session: &str,
+    account_id: &str,
+    label: &str,
+    role: &str,
+) -> String {
+    let account_id = field_value(account_id).unwrap_or_else(|| "account".into());
     let mut out = String::new();
     for piece in pieces {
         match piece {
             Piece::Literal(s) => out.push_str(s),
             Piece::Field("account_id") => out.push_str(&account_id),
-            // A missing or unusable account name falls back to the id, as the CLI's listing does.
-            Piece::Field("account_name") => out.push_str(
-                &input
-                    .account_name
-                    .as_deref()
-                    .and_then(field_value)
-                    .unwrap_or_else(|| account_id.clone()),
-            ),
-            Piece::Field("role_name") => out.push_str(&field_value(&input.role_name).unwrap_or_else(|| "role".into())),
+            Piece::Field("account_name") => out.push_str(label),
+            Piece::Field("role_name") => {
+                out.push_str(&field_value(role).unwrap_or_else(|| "role".into()))
+            }
             Piece::Field(_) => out.push_str(&field_value(session).unwrap_or_default()),
         }
     }
@@ -152,59 +235,169 @@ fn with_suffix(base: &str, suffix: &str) -> String {
     format!("{}-{}", trim_separators(truncate_chars(base, room)), suffix)
 }
 
-/// Names every pair with `template` (in input order; a repeated pair is named once). Every name
-/// passes [`crate::names::check_name`] and no two are equal.
-pub fn name_profiles(template: &str, session: &str, inputs: &[ProfileInput]) -> Result<Vec<NamedProfile>, Error> {
+/// Names every role of every account with `template`, avoiding the names in `taken`.
+///
+/// Clashes are resolved per account: when a name of one account equals a name of another account
+/// or a taken name, every role of that account gets the account id in its account part
+/// (`prod-111122223333.Admin`), so the profiles of one account always read alike. A clash that
+/// survives that (for example a template without the role) gets the role, then a counter handed
+/// out in (account id, role) order, so the result does not depend on the portal's ordering.
+/// Every name passes [`crate::names::check_name`] and no two are equal; repeated pairs are named
+/// once.
+pub fn name_accounts(
+    template: &str,
+    session: &str,
+    accounts: &[AccountToName],
+    taken: &HashSet<String>,
+) -> Result<Vec<ProposedName>, Error> {
     let pieces = parse_template(template)?;
-    let mut seen = HashSet::new();
-    let inputs: Vec<&ProfileInput> = inputs
+    let uses_label = pieces
         .iter()
-        .filter(|i| seen.insert((i.account_id.clone(), i.role_name.clone())))
-        .collect();
-    let mut names: Vec<String> = inputs.iter().map(|i| render(&pieces, session, i)).collect();
+        .any(|p| matches!(p, Piece::Field("account_name")));
 
-    // Two different accounts called "prod": both become prod-<id>. Then the same account reached
-    // twice by a template without {role_name}: add the role.
-    let suffixes: [&dyn Fn(&ProfileInput) -> String; 2] = [
-        &|i| field_value(&i.account_id).unwrap_or_else(|| "account".into()),
-        &|i| field_value(&i.role_name).unwrap_or_else(|| "role".into()),
-    ];
-    for suffix in suffixes {
-        let mut count: HashMap<&str, usize> = HashMap::new();
-        for n in &names {
-            *count.entry(n.as_str()).or_default() += 1;
-        }
-        let colliding: Vec<bool> = names.iter().map(|n| count[n.as_str()] > 1).collect();
-        for (i, collides) in colliding.into_iter().enumerate() {
-            if collides && !names[i].ends_with(&format!("-{}", suffix(inputs[i]))) {
-                names[i] = with_suffix(&names[i], &suffix(inputs[i]));
+    struct Slot<'a> {
+        account: usize,
+        account_id: &'a str,
+        role: &'a str,
+        name: String,
+    }
+    let mut labels = Vec::with_capacity(accounts.len());
+    let mut notes: Vec<Vec<NameNote>> = Vec::with_capacity(accounts.len());
+    let mut seen = HashSet::new();
+    let mut slots: Vec<Slot<'_>> = Vec::new();
+    for (a, account) in accounts.iter().enumerate() {
+        let mut n = Vec::new();
+        let label = account_label(account, &mut n);
+        for role in &account.roles {
+            if seen.insert((account.account_id.as_str(), role.as_str())) {
+                let name = render(&pieces, session, &account.account_id, &label, role);
+                slots.push(Slot {
+                    account: a,
+                    account_id: &account.account_id,
+                    role,
+                    name,
+                });
             }
+        }
+        labels.push(label);
+        notes.push(n);
+    }
+
+    // Step 1: accounts whose names meet another account's or a taken name carry their id.
+    let mut owners: HashMap<&str, HashSet<usize>> = HashMap::new();
+    for s in &slots {
+        owners.entry(s.name.as_str()).or_default().insert(s.account);
+    }
+    let mut relabel: Vec<Option<NameNote>> = vec![None; accounts.len()];
+    for s in &slots {
+        let accounts_here = &owners[s.name.as_str()];
+        if relabel[s.account].is_some() {
+            continue;
+        }
+        if let Some(other) = accounts_here.iter().filter(|&&o| o != s.account).min() {
+            relabel[s.account] = Some(NameNote::SharedAccountName {
+                other_account_id: accounts[*other].account_id.clone(),
+            });
+        } else if taken.contains(&s.name) {
+            relabel[s.account] = Some(NameNote::NameTaken {
+                name: s.name.clone(),
+            });
+        }
+    }
+    for s in slots.iter_mut() {
+        if relabel[s.account].is_none() {
+            continue;
+        }
+        let id = field_value(s.account_id).unwrap_or_else(|| "account".into());
+        s.name = if uses_label {
+            let label = with_suffix(&labels[s.account], &id);
+            render(&pieces, session, s.account_id, &label, s.role)
+        } else {
+            with_suffix(&s.name, &id)
+        };
+    }
+    for (a, note) in relabel.into_iter().enumerate() {
+        notes[a].extend(note);
+    }
+
+    // Step 2: one account reached twice by a template without {role_name}: add the role.
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for s in &slots {
+        *count.entry(s.name.clone()).or_default() += 1;
+    }
+    for s in slots.iter_mut() {
+        if count[&s.name] > 1 {
+            s.name = with_suffix(
+                &s.name,
+                &field_value(s.role).unwrap_or_else(|| "role".into()),
+            );
         }
     }
 
-    // Anything still equal (e.g. a suffixed name meeting a plain one): a counter, handed out in
-    // (account id, role) order so the result does not depend on the portal's order.
-    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    // Step 3: anything still equal, or still taken: a counter.
+    let mut order: Vec<usize> = (0..slots.len()).collect();
     order.sort_unstable_by(|&a, &b| {
-        (&inputs[a].account_id, &inputs[a].role_name).cmp(&(&inputs[b].account_id, &inputs[b].role_name))
+        (slots[a].account_id, slots[a].role).cmp(&(slots[b].account_id, slots[b].role))
     });
-    let mut used = HashSet::new();
+    let mut used: HashSet<String> = HashSet::new();
     for i in order {
-        let mut candidate = names[i].clone();
+        let base = slots[i].name.clone();
+        let mut candidate = base.clone();
         let mut n = 2;
-        while used.contains(&candidate) {
-            candidate = with_suffix(&names[i], &n.to_string());
+        while used.contains(&candidate) || taken.contains(&candidate) {
+            candidate = with_suffix(&base, &n.to_string());
             n += 1;
         }
         used.insert(candidate.clone());
-        names[i] = candidate;
+        slots[i].name = candidate;
     }
 
+    Ok(slots
+        .into_iter()
+        .map(|s| ProposedName {
+            account_id: s.account_id.to_string(),
+            role_name: s.role.to_string(),
+            name: s.name,
+            notes: notes[s.account].clone(),
+        })
+        .collect())
+}
+
+/// Names account-role pairs given one by one (in input order); see [`name_accounts`].
+pub fn name_profiles(
+    template: &str,
+    session: &str,
+    inputs: &[ProfileInput],
+) -> Result<Vec<NamedProfile>, Error> {
+    let mut accounts: Vec<AccountToName> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for i in inputs {
+        let a = *index.entry(i.account_id.as_str()).or_insert_with(|| {
+            accounts.push(AccountToName {
+                account_id: i.account_id.clone(),
+                account_name: i.account_name.clone(),
+                roles: vec![],
+            });
+            accounts.len() - 1
+        });
+        accounts[a].roles.push(i.role_name.clone());
+    }
+    let named = name_accounts(template, session, &accounts, &HashSet::new())?;
+    let by_pair: HashMap<(&str, &str), &str> = named
+        .iter()
+        .map(|p| {
+            (
+                (p.account_id.as_str(), p.role_name.as_str()),
+                p.name.as_str(),
+            )
+        })
+        .collect();
+    let mut seen = HashSet::new();
     Ok(inputs
         .iter()
-        .zip(names)
-        .map(|(i, name)| NamedProfile {
-            name,
+        .filter(|i| seen.insert((i.account_id.as_str(), i.role_name.as_str())))
+        .map(|i| NamedProfile {
+            name: by_pair[&(i.account_id.as_str(), i.role_name.as_str())].to_string(),
             account_id: i.account_id.clone(),
             role_name: i.role_name.clone(),
         })
@@ -236,7 +429,10 @@ mod tests {
     fn default_and_cli_templates() {
         let i = [input("111122223333", Some("prod"), "AdministratorAccess")];
         assert_eq!(names(DEFAULT_TEMPLATE, &i), ["prod.AdministratorAccess"]);
-        assert_eq!(names(CLI_TEMPLATE, &i), ["AdministratorAccess-111122223333"]);
+        assert_eq!(
+            names(CLI_TEMPLATE, &i),
+            ["AdministratorAccess-111122223333"]
+        );
         assert_eq!(
             names("{session}-{account_name}-{role_name}", &i),
             ["corp-prod-AdministratorAccess"]
@@ -253,12 +449,18 @@ mod tests {
             ("日本", "111122223333.Admin"),
             ("]]]", "111122223333.Admin"),
             ("", "111122223333.Admin"),
-            ("credential_process = /bin/sh", "credential_process-bin-sh.Admin"),
+            (
+                "credential_process = /bin/sh",
+                "credential_process-bin-sh.Admin",
+            ),
             ("tab\there\r\n", "tab-here.Admin"),
         ];
         for (account_name, expected) in cases {
             assert_eq!(
-                names(DEFAULT_TEMPLATE, &[input("111122223333", Some(account_name), "Admin")]),
+                names(
+                    DEFAULT_TEMPLATE,
+                    &[input("111122223333", Some(account_name), "Admin")]
+                ),
                 [expected],
                 "{account_name:?}"
             );
@@ -274,7 +476,10 @@ mod tests {
     #[test]
     fn long_names_are_capped_and_keep_the_role() {
         let long = "x".repeat(200);
-        let n = names(DEFAULT_TEMPLATE, &[input("111122223333", Some(&long), "ReadOnly")]);
+        let n = names(
+            DEFAULT_TEMPLATE,
+            &[input("111122223333", Some(&long), "ReadOnly")],
+        );
         assert!(n[0].len() <= MAX_NAME_LEN);
         assert!(n[0].ends_with(".ReadOnly"), "{}", n[0]);
         let n = names(
@@ -292,12 +497,20 @@ mod tests {
         let forward = names(DEFAULT_TEMPLATE, &[a.clone(), b.clone(), c.clone()]);
         assert_eq!(
             forward,
-            ["prod.Admin-111111111111", "prod.Admin-222222222222", "dev.Admin"]
+            [
+                "prod-111111111111.Admin",
+                "prod-222222222222.Admin",
+                "dev.Admin"
+            ]
         );
         let backward = names(DEFAULT_TEMPLATE, &[c, b, a]);
         assert_eq!(
             backward,
-            ["dev.Admin", "prod.Admin-222222222222", "prod.Admin-111111111111"]
+            [
+                "dev.Admin",
+                "prod-222222222222.Admin",
+                "prod-111111111111.Admin"
+            ]
         );
     }
 
@@ -308,7 +521,7 @@ mod tests {
             "{account_name}",
             &[input("1", Some("x"), "Admin"), input("1", Some("x"), "Dev")],
         );
-        assert_eq!(n, ["x-1-Admin", "x-1-Dev"]);
+        assert_eq!(n, ["x-Admin", "x-Dev"]);
         // Sanitising makes two different account names equal, and a third is already the suffixed form.
         let n = names(
             DEFAULT_TEMPLATE,
@@ -321,15 +534,95 @@ mod tests {
         assert_eq!(n.iter().collect::<HashSet<_>>().len(), 3, "{n:?}");
         // Duplicate pairs are named once.
         assert_eq!(
-            names(CLI_TEMPLATE, &[input("1", None, "R"), input("1", None, "R")]),
+            names(
+                CLI_TEMPLATE,
+                &[input("1", None, "R"), input("1", None, "R")]
+            ),
             ["R-1"]
         );
+    }
+
+    fn account(id: &str, name: &str, roles: &[&str]) -> AccountToName {
+        AccountToName {
+            account_id: id.into(),
+            account_name: Some(name.into()),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn clashes_are_resolved_per_account_and_explained() {
+        // Two accounts that sanitise to the same name: every role of both carries the id.
+        let accounts = [
+            account(
+                "111122223333",
+                "search dev 開発環境",
+                &["Admin", "ReadOnly"],
+            ),
+            account("444455556666", "search-dev", &["Admin"]),
+            account("777788889999", "prod", &["Admin"]),
+        ];
+        let taken: HashSet<String> = ["prod.Admin".to_string()].into();
+        let out = name_accounts(DEFAULT_TEMPLATE, "corp", &accounts, &taken).unwrap();
+        let names: Vec<&str> = out.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "search-dev-111122223333.Admin",
+                "search-dev-111122223333.ReadOnly",
+                "search-dev-444455556666.Admin",
+                "prod-777788889999.Admin"
+            ]
+        );
+        assert!(
+            out[0].notes.contains(&NameNote::Sanitized),
+            "{:?}",
+            out[0].notes
+        );
+        assert!(out[1].notes.contains(&NameNote::SharedAccountName {
+            other_account_id: "444455556666".into()
+        }));
+        assert_eq!(
+            out[3].notes,
+            [NameNote::NameTaken {
+                name: "prod.Admin".into()
+            }]
+        );
+        // A template without {account_name}: the id goes on the whole name, then a counter.
+        let taken: HashSet<String> = ["Admin-777788889999".to_string()].into();
+        let out = name_accounts(CLI_TEMPLATE, "corp", &accounts[2..], &taken).unwrap();
+        assert_eq!(out[0].name, "Admin-777788889999-777788889999");
+        for p in &out {
+            assert!(!taken.contains(&p.name));
+        }
+    }
+
+    #[test]
+    fn long_account_names_are_cut_at_a_word() {
+        let long = "platform engineering shared services production workloads europe central";
+        let out = name_accounts(
+            DEFAULT_TEMPLATE,
+            "corp",
+            &[account("1", long, &["Admin"])],
+            &HashSet::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0].name,
+            "platform-engineering-shared-services-production-workloads.Admin"
+        );
+        assert!(out[0].notes.contains(&NameNote::Shortened));
+        assert_eq!(cut_at_word("abcdefghij", 4), "abcd");
     }
 
     #[test]
     fn bad_templates_are_refused() {
         for t in ["{account}", "{role_name", "role_name}", "static", "", "{}"] {
-            assert_eq!(validate_template(t).map_err(|e| e.code()), Err("invalid_input"), "{t}");
+            assert_eq!(
+                validate_template(t).map_err(|e| e.code()),
+                Err("invalid_input"),
+                "{t}"
+            );
         }
         assert!(validate_template(CLI_TEMPLATE).is_ok());
     }

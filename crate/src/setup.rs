@@ -35,6 +35,7 @@ pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
         region: trimmed.region.clone(),
         scopes: Vec::new(),
         endpoints: None,
+        dual_stack: false,
     }
     .validate()?;
     Ok(trimmed)

@@ -309,6 +309,7 @@ mod tests {
             region: "eu-west-1".into(),
             scopes: vec![],
             endpoints: None,
+            dual_stack: false,
         }
     }
 

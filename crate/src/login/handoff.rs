@@ -38,6 +38,7 @@ mod tests {
                 region: "eu-west-1".into(),
                 scopes: vec![],
                 endpoints: None,
+                dual_stack: false,
             },
             registration: Registration {
                 client_id: "cid".into(),

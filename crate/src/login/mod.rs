@@ -38,6 +38,9 @@ pub struct SessionConfig {
     /// Base URLs to use instead of the region's public endpoints (tests, private setups).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,
+    /// Use the dual-stack endpoints even when the start URL does not call for them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dual_stack: bool,
 }
 
 impl SessionConfig {
@@ -57,7 +60,7 @@ impl SessionConfig {
                 return Err(Error::invalid_input("scopes", "a scope is empty or contains spaces"));
             }
         }
-        Endpoints::resolve(&self.region, self.endpoints.as_ref())
+        Endpoints::resolve(&self.region, &self.start_url, self.dual_stack, self.endpoints.as_ref())
     }
 
     /// The scopes to register with: the configured ones, or [`DEFAULT_SCOPE`].

@@ -212,6 +212,7 @@ mod tests {
             region: "us-east-1".into(),
             scopes: vec![],
             endpoints: None,
+            dual_stack: false,
         }
     }
 

@@ -88,6 +88,7 @@ mod tests {
                 region: "us-west-2".into(),
                 scopes: vec![],
                 endpoints: None,
+                dual_stack: false,
             },
             registration: Registration {
                 client_id: "cid".into(),

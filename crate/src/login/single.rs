@@ -39,6 +39,7 @@ mod tests {
             region: "us-east-1".into(),
             scopes: vec![],
             endpoints: None,
+            dual_stack: false,
         }
     }
 

@@ -115,6 +115,7 @@ pub fn session(emu: &Emulator, name: &str) -> SessionConfig {
             oidc: emu.url().into(),
             portal: emu.url().into(),
         }),
+        dual_stack: false,
     }
 }
 

@@ -42,7 +42,7 @@ pub fn resolve_endpoints(
     endpoint_override: JsValue,
 ) -> Result<JsValue, JsValue> {
     let o: Option<Endpoints> = from_js(endpoint_override, "endpoints")?;
-    to_js(&Endpoints::resolve(region, o.as_ref()).map_err(|e| core_error(&e))?)
+    to_js(&Endpoints::resolve(region, "", false, o.as_ref()).map_err(|e| core_error(&e))?)
 }
 
 /// A device login about to start (no request yet). Pass the session's stored registration to
