@@ -24,3 +24,4 @@ pub mod naming;
 pub mod setup;
 pub mod regions;
 pub mod plan;
+pub mod lifecycle;

@@ -16,15 +16,32 @@ pub struct Portal {
     pub session_name: String,
     pub start_url: String,
     pub region: String,
+    /// `region` for this portal's new profiles; none means the person's default, else `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_region: Option<String>,
 }
 
 /// Checks a portal as typed; the error's field is the form field to show it next to.
 pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
+    let start_url = portal.start_url.trim().to_string();
+    // A dual-stack portal's URL names its region: fill it in, and refuse a contradiction.
+    let url_region = portal_page(&start_url).and_then(|p| p.region);
+    let region = match (portal.region.trim(), url_region) {
+        ("", Some(r)) => r,
+        (typed, Some(r)) if typed != r => {
+            return Err(Error::invalid_input("region", format!("does not match the start URL, which is in {r}")))
+        }
+        (typed, _) => typed.to_string(),
+    };
     let trimmed = Portal {
         session_name: portal.session_name.trim().to_string(),
-        start_url: portal.start_url.trim().to_string(),
-        region: portal.region.trim().to_string(),
+        start_url,
+        region,
+        profile_region: portal.profile_region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
     };
+    if let Some(r) = &trimmed.profile_region {
+        partition_of(r).map_err(|_| Error::invalid_input("profileRegion", "is not an AWS region such as us-east-1"))?;
+    }
     if !trimmed.start_url.starts_with("https://") && !is_loopback(&trimmed.start_url) {
         return Err(Error::invalid_input("startUrl", "must start with https://"));
     }
@@ -139,8 +156,11 @@ pub const OUTPUT_FORMATS: &[&str] = &["json", "yaml", "yaml-stream", "text", "ta
 pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
     crate::naming::validate_template(&settings.name_template)
         .map_err(|e| Error::invalid_input("nameTemplate", e.to_string()))?;
-    partition_of(&settings.default_region)
-        .map_err(|_| Error::invalid_input("defaultRegion", "is not an AWS region such as us-east-1"))?;
+    // "" means each portal's own IAM Identity Center region.
+    if !settings.default_region.is_empty() {
+        partition_of(&settings.default_region)
+            .map_err(|_| Error::invalid_input("defaultRegion", "is not an AWS region such as us-east-1"))?;
+    }
     if !settings.default_output.is_empty() && !OUTPUT_FORMATS.contains(&settings.default_output.as_str()) {
         return Err(Error::invalid_input("defaultOutput", format!("must be one of {}", OUTPUT_FORMATS.join(", "))));
     }
@@ -188,7 +208,7 @@ mod tests {
 
     #[test]
     fn a_portal_is_checked_field_by_field() {
-        let ok = Portal { session_name: " acme ".into(), start_url: "https://acme.awsapps.com/start".into(), region: "eu-west-1".into() };
+        let ok = Portal { session_name: " acme ".into(), start_url: "https://acme.awsapps.com/start".into(), region: "eu-west-1".into(), profile_region: None };
         assert_eq!(check_portal(&ok).unwrap().session_name, "acme");
         let field_of = |p: Portal| match check_portal(&p) {
             Err(Error::InvalidInput { field, .. }) => field,
@@ -197,6 +217,10 @@ mod tests {
         assert_eq!(field_of(Portal { start_url: "ftp://x".into(), ..ok.clone() }), "startUrl");
         assert_eq!(field_of(Portal { region: "moon-1".into(), ..ok.clone() }), "region");
         assert_eq!(field_of(Portal { session_name: "a]b".into(), ..ok.clone() }), "sessionName");
+        assert_eq!(field_of(Portal { profile_region: Some("us-east-123".into()), ..ok.clone() }), "profileRegion");
+        let app = Portal { start_url: "https://ssoins-1.portal.ap-northeast-1.app.aws".into(), region: String::new(), ..ok.clone() };
+        assert_eq!(check_portal(&app).unwrap().region, "ap-northeast-1");
+        assert_eq!(field_of(Portal { region: "us-east-1".into(), ..app }), "region");
     }
 
     #[test]
