@@ -21,6 +21,7 @@ pub fn refresh_at_ms(expires_at_ms: u64, now_ms: u64) -> u64 {
 
 /// A device login waiting for the person, as the worker stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct WaitingDeviceLogin {
     pub session_name: String,
@@ -32,6 +33,7 @@ pub struct WaitingDeviceLogin {
 
 /// A tab judged ours, remembered for the next pages of the same approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct OwnedTab {
     /// Normalised user code ("" when the page showed none).
@@ -43,6 +45,7 @@ pub struct OwnedTab {
 pub const OWNED_TAB_TTL_MS: u64 = 15 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceVerdict {
     /// The code (or, with no visible code, the tab) belongs to a login SSO Bridge runs.
@@ -90,6 +93,7 @@ pub fn device_verdict(
 
 /// Where a portal page's region came from, for the panel's wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub enum RegionSource {
     /// The configured portal.
@@ -104,6 +108,7 @@ pub enum RegionSource {
 
 /// The portal a page belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct PortalMatch {
     pub start_url: String,

@@ -123,6 +123,7 @@ fn field_value(raw: &str) -> Option<String> {
 /// the picker, so a person is never left guessing why `search-dev-222233334444.Admin` is not
 /// `search dev 開発環境.Admin`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum NameNote {
     /// Characters a profile name cannot hold (spaces, non-ASCII, `]`, `=` ...) became `-`.
@@ -145,6 +146,7 @@ pub enum NameNote {
 
 /// One account and the roles to name for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountToName {
     pub account_id: String,
@@ -155,6 +157,7 @@ pub struct AccountToName {
 
 /// A proposed name for one account and role, and why it looks the way it does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ProposedName {
     pub account_id: String,

@@ -21,6 +21,7 @@ use crate::protocol::{ProfileSpec, SessionStatus};
 
 /// One account and role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RoleRef {
     pub account_id: String,
@@ -29,6 +30,7 @@ pub struct RoleRef {
 
 /// A name the person typed for one role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct NameEdit {
     pub account_id: String,
@@ -38,6 +40,7 @@ pub struct NameEdit {
 
 /// Everything a plan is made from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanInput {
     pub session_name: String,
@@ -69,6 +72,7 @@ pub struct PlanInput {
 
 /// How a listed role stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub enum ProfileState {
     /// No profile yet; written if selected.
@@ -81,6 +85,7 @@ pub enum ProfileState {
 
 /// One listed role with the name its profile has or will get.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedProfile {
     pub account_id: String,
@@ -96,6 +101,7 @@ pub struct PlannedProfile {
 
 /// Why a profile goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum RemoveReason {
     /// The account was listed completely and no longer grants this role.
@@ -109,6 +115,7 @@ pub enum RemoveReason {
 
 /// Why a profile of this session stays although the listing did not confirm it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum KeepReason {
     /// Its account failed to list (throttling, an error): nothing is known, so nothing goes.
@@ -119,6 +126,7 @@ pub enum KeepReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedRemoval {
     pub name: String,
@@ -128,6 +136,7 @@ pub struct PlannedRemoval {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct KeptProfile {
     pub name: String,
@@ -137,6 +146,7 @@ pub struct KeptProfile {
 
 /// Why an edited name cannot be used as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ConflictReason {
     /// Not a valid profile name; `reason` says why.
@@ -152,6 +162,7 @@ pub enum ConflictReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct NameConflict {
     pub account_id: String,
@@ -162,6 +173,7 @@ pub struct NameConflict {
 
 /// An account that failed to list, for the review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct FailedAccountView {
     pub account_id: String,
@@ -171,6 +183,7 @@ pub struct FailedAccountView {
 
 /// What the host is asked to do: the `applyProfiles` params (without `dryRun`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyRequest {
     pub session_name: String,
@@ -180,6 +193,7 @@ pub struct ApplyRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncPlan {
     pub session_name: String,

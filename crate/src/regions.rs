@@ -55,6 +55,7 @@ pub const KNOWN_REGIONS: &[&str] = &[
 
 /// A region that passed [`check_region`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RegionCheck {
     pub region: String,

@@ -7,6 +7,7 @@
 
 mod convert;
 mod platform;
+mod plan;
 mod setup;
 mod types;
 
