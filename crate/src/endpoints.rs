@@ -128,18 +128,7 @@ pub fn is_dual_stack_portal(start_url: &str) -> bool {
 }
 
 fn base_url(field: &str, url: &str) -> Result<String, Error> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| Error::invalid_input(field, "must start with https:// or http://"))?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.contains(['?', '#', ' ', '\n', '\r', '\t']) || host.contains('@') {
-        return Err(Error::invalid_input(
-            field,
-            "must be a plain base URL (no credentials, query or fragment)",
-        ));
-    }
-    Ok(url.trim_end_matches('/').to_string())
+    Ok(crate::fields::base_url(field, url)?)
 }
 
 #[cfg(test)]

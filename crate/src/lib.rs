@@ -6,6 +6,7 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod names;
+pub mod fields;
 pub mod secret;
 pub mod error;
 pub mod http;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::endpoints::partition_of;
+use crate::fields::same_start_url;
 use crate::setup::{portal_page, Portal, PortalDomain};
 
 /// Refresh this long before the access token expires: earlier than botocore's own refresh
@@ -116,12 +117,6 @@ pub struct PortalMatch {
     pub region_from: Option<RegionSource>,
     /// The configured portal's session, when the page's portal is configured.
     pub session_name: Option<String>,
-}
-
-/// `https://a.awsapps.com/start/`, `…/start#/` and `…/START` are the same portal.
-pub fn same_start_url(a: &str, b: &str) -> bool {
-    let norm = |u: &str| u.split(['#', '?']).next().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
-    norm(a) == norm(b)
 }
 
 fn scheme_and_host(url: &str) -> Option<(&str, &str)> {

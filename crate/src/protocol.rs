@@ -5,10 +5,12 @@
 
 mod actions;
 mod errors;
+mod undo;
 pub mod validate;
 
 pub use actions::*;
 pub use errors::*;
+pub use undo::{sha256_hex, UndoToken};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -125,7 +127,9 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
         None => return Err(DecodeError::new(id, ErrorCode::InvalidMessage, "missing field `action`").at("action")),
     };
     if !Action::NAMES.contains(&action.as_str()) {
-        return Err(DecodeError::new(id, ErrorCode::UnknownAction, format!("unknown action `{}`", shorten(&action))).at("action"));
+        // The action is a value the caller sent: name what this host knows instead.
+        let known = Action::NAMES.join(", ");
+        return Err(DecodeError::new(id, ErrorCode::UnknownAction, format!("unknown action (this host knows {known})")).at("action"));
     }
     // An action without parameters may leave `params` out.
     let params = object.remove("params").unwrap_or_else(|| Value::Object(Default::default()));
@@ -161,11 +165,27 @@ fn params_error(id: Option<RequestId>, e: serde_path_to_error::Error<serde_json:
         let field = join(&name);
         return DecodeError::new(id, ErrorCode::InvalidField, format!("missing field `{field}`")).at(field);
     }
-    // Type errors: keep serde's description up to the position, which never contains a string
-    // value (serde_json prints `invalid type: string "..."`, so cut the quoted value out).
-    let kind = message.split(" at line ").next().unwrap_or(&message);
-    let kind = redact_quoted(kind);
-    DecodeError::new(id, ErrorCode::InvalidField, format!("`{path}`: {kind}")).at(path)
+    let reason = expected_type(&message);
+    DecodeError::new(id, ErrorCode::InvalidField, format!("`{path}`: {reason}")).at(path)
+}
+
+/// What a type or value error expected, rebuilt from serde's message without any part of the
+/// value: serde_json writes `invalid type: string "<value>", expected ...` and a value may hold
+/// escaped quotes, so nothing between the kind and `, expected` is ever copied (issue 10 #8).
+fn expected_type(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    // The expectation comes last and is the type's own description (`a string`, `struct X`).
+    let expected = message.rfind(", expected ").map(|at| &message[at + ", expected ".len()..]);
+    let found = message.strip_prefix("invalid type: ").and_then(|rest| {
+        ["string", "integer", "floating point", "boolean", "null", "map", "sequence", "unit", "char", "bytes"]
+            .into_iter()
+            .find(|kind| rest.starts_with(kind))
+    });
+    match (expected, found) {
+        (Some(expected), Some(found)) => format!("expected {expected}, found {found}"),
+        (Some(expected), None) => format!("expected {expected}"),
+        _ => "has the wrong type or value".to_string(),
+    }
 }
 
 /// A caller-chosen name (action, field) cut to a length fit for a log line.
@@ -174,23 +194,6 @@ fn shorten(name: &str) -> String {
         Some((at, _)) => format!("{}…", &name[..at]),
         None => name.to_string(),
     }
-}
-
-/// Removes `"..."` quoted text (a value the caller sent) from a serde message.
-fn redact_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…\"");
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::endpoints::{partition_of, Endpoints};
 use crate::error::Error;
+use crate::fields;
 use crate::login::SessionConfig;
 use crate::names::{is_name_char, MAX_NAME_LEN};
 
@@ -40,12 +41,10 @@ pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
         profile_region: portal.profile_region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
     };
     if let Some(r) = &trimmed.profile_region {
-        partition_of(r).map_err(|_| Error::invalid_input("profileRegion", "is not an AWS region such as us-east-1"))?;
+        fields::region("profileRegion", r)?;
     }
-    if !trimmed.start_url.starts_with("https://") && !is_loopback(&trimmed.start_url) {
-        return Err(Error::invalid_input("startUrl", "must start with https://"));
-    }
-    partition_of(&trimmed.region).map_err(|_| Error::invalid_input("region", "is not an AWS region such as us-east-1"))?;
+    fields::start_url("startUrl", &trimmed.start_url)?;
+    fields::region("region", &trimmed.region)?;
     SessionConfig {
         session_name: trimmed.session_name.clone(),
         start_url: trimmed.start_url.clone(),
@@ -56,11 +55,6 @@ pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
     }
     .validate()?;
     Ok(trimmed)
-}
-
-/// The emulator and private test setups serve plain HTTP on the loopback address.
-fn is_loopback(url: &str) -> bool {
-    url.strip_prefix("http://").is_some_and(|rest| rest.starts_with("127.0.0.1") || rest.starts_with("localhost"))
 }
 
 /// A session name from a start URL: the portal's own name (`https://acme.awsapps.com/start` →
@@ -150,7 +144,7 @@ pub struct PortalDomain {
 }
 
 /// The `output` values the AWS CLI accepts.
-pub const OUTPUT_FORMATS: &[&str] = &["json", "yaml", "yaml-stream", "text", "table"];
+pub const OUTPUT_FORMATS: &[&str] = &fields::OUTPUT_FORMATS;
 
 /// Checks the options; the error's field is the option to show it next to.
 pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
@@ -158,11 +152,10 @@ pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
         .map_err(|e| Error::invalid_input("nameTemplate", e.to_string()))?;
     // "" means each portal's own IAM Identity Center region.
     if !settings.default_region.is_empty() {
-        partition_of(&settings.default_region)
-            .map_err(|_| Error::invalid_input("defaultRegion", "is not an AWS region such as us-east-1"))?;
+        fields::region("defaultRegion", &settings.default_region)?;
     }
-    if !settings.default_output.is_empty() && !OUTPUT_FORMATS.contains(&settings.default_output.as_str()) {
-        return Err(Error::invalid_input("defaultOutput", format!("must be one of {}", OUTPUT_FORMATS.join(", "))));
+    if !settings.default_output.is_empty() {
+        fields::output("defaultOutput", &settings.default_output)?;
     }
     let endpoints = match &settings.endpoints {
         Some(e) => Some(Endpoints::custom(&e.oidc, &e.portal)?),
@@ -170,12 +163,8 @@ pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
     };
     for (i, d) in settings.portal_domains.iter().enumerate() {
         let field = format!("portalDomains[{i}]");
-        let rest = d.origin.split_once("://").map_or("", |(_, r)| r).trim_end_matches('/');
-        let bare = host_of(&d.origin).is_some() && !rest.contains(['/', '?', '#', '@']);
-        if !bare || !(d.origin.starts_with("https://") || is_loopback(&d.origin)) || d.origin.contains(char::is_whitespace) {
-            return Err(Error::invalid_input(&format!("{field}.origin"), "must be an origin such as https://sso.example.com"));
-        }
-        partition_of(&d.region).map_err(|_| Error::invalid_input(&format!("{field}.region"), "is not an AWS region"))?;
+        fields::origin(&format!("{field}.origin"), &d.origin)?;
+        fields::region(&format!("{field}.region"), &d.region)?;
     }
     Ok(Settings { endpoints, ..settings.clone() })
 }

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use ssobridge_core::config::{ApplyError, ConfigParseError};
+use ssobridge_core::config::{ApplyError, ConfigParseError, SessionConflict};
 use ssobridge_core::protocol::validate::FieldError;
 use ssobridge_core::protocol::{ErrorBody, ErrorCode};
 
@@ -15,6 +15,11 @@ pub enum HostError {
     ConfigParse { path: PathBuf, source: ConfigParseError },
     #[error("{0}")]
     Apply(#[from] ApplyError),
+    #[error("{0}")]
+    SessionConflict(#[from] SessionConflict),
+    /// `undo` cannot run; the reason says why. Nothing was changed.
+    #[error("nothing was undone: {0}")]
+    UndoUnavailable(&'static str),
     #[error("{path} kept changing while sso-bridge tried to update it; nothing was written")]
     Conflict { path: PathBuf },
     #[error("cannot {what} {path}: {source}")]
@@ -34,12 +39,16 @@ impl HostError {
         match self {
             HostError::Field(e) => ErrorBody::new(ErrorCode::InvalidField, message).with_field(e.field.clone()),
             HostError::ConfigParse { .. } => ErrorBody::new(ErrorCode::ConfigParseError, message),
-            HostError::Apply(ApplyError::SessionNotFound(_)) => {
-                ErrorBody::new(ErrorCode::SessionNotFound, message).with_field("params.sessionName")
+            HostError::Apply(e) => {
+                let code = match e {
+                    ApplyError::SessionNotFound(_) => ErrorCode::SessionNotFound,
+                    ApplyError::NotManaged { .. } | ApplyError::NoSuchProfile { .. } => ErrorCode::ProfileNotManaged,
+                    ApplyError::OwnedByOtherSession { .. } => ErrorCode::ProfileOwnedByOtherSession,
+                };
+                ErrorBody::new(code, message).with_field(e.field())
             }
-            HostError::Apply(ApplyError::NotManaged { index, .. }) => {
-                ErrorBody::new(ErrorCode::ProfileNotManaged, message).with_field(format!("params.profiles[{index}].name"))
-            }
+            HostError::SessionConflict(c) => ErrorBody::new(ErrorCode::SessionConflict, message).with_field(c.field),
+            HostError::UndoUnavailable(_) => ErrorBody::new(ErrorCode::UndoUnavailable, message).with_field("params.undoToken"),
             HostError::Conflict { .. } => ErrorBody::new(ErrorCode::Conflict, message),
             HostError::Io { .. } | HostError::NoHome => ErrorBody::new(ErrorCode::IoError, message),
         }

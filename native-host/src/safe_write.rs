@@ -99,12 +99,64 @@ pub fn remove_stale_temps(dir: &Path) {
     }
 }
 
-/// Reads a file, `None` if it does not exist.
+/// Reads a file, `None` if it does not exist. Anything but a regular file (a FIFO, a device)
+/// is an error, found without blocking: the open never waits for a FIFO's writer.
 pub fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+    let file = match open_nonblocking(path, false) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    read_all(file, u64::MAX).map(Some)
+}
+
+/// Reads a file that must be a regular file and not a symlink, up to `max` bytes; `None` when it
+/// is missing or is something else (a FIFO, a link, a directory). Never blocks on the open.
+pub fn read_regular(path: &Path, max: u64) -> io::Result<Option<Vec<u8>>> {
+    let file = match open_nonblocking(path, true) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound || is_symlink_refusal(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        return Ok(None);
+    }
+    read_all(file, max).map(Some)
+}
+
+fn read_all(file: File, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(max).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Opens for reading with `O_NONBLOCK` (a FIFO then opens at once instead of waiting for a
+/// writer; regular files ignore the flag) and, with `no_follow`, `O_NOFOLLOW`.
+fn open_nonblocking(path: &Path, no_follow: bool) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | if no_follow { libc::O_NOFOLLOW } else { 0 });
+    }
+    #[cfg(not(unix))]
+    let _ = no_follow;
+    options.open(path)
+}
+
+/// `O_NOFOLLOW` on a symlink fails with `ELOOP`.
+fn is_symlink_refusal(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    return e.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
     }
 }
 
@@ -129,7 +181,9 @@ impl FileLock {
         target.with_file_name(format!("{name}.sso-bridge.lock"))
     }
 
-    /// Blocks until the lock is ours.
+    /// Blocks until the lock is ours. The lock file is never followed through a symlink (one
+    /// planted there would make us create or open a file elsewhere) and must be a regular file;
+    /// the open itself never blocks (`O_NONBLOCK`, in case a FIFO was planted).
     pub fn acquire(target: &Path) -> io::Result<FileLock> {
         let path = Self::lock_path(target);
         let mut options = OpenOptions::new();
@@ -137,9 +191,13 @@ impl FileLock {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
-        let file = options.open(&path)?;
+        let refused = |what: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("{} {what}; refusing to use it as the lock", path.display()));
+        let file = options.open(&path).map_err(|e| if is_symlink_refusal(&e) { refused("is a symbolic link") } else { e })?;
+        if !file.metadata()?.is_file() {
+            return Err(refused("is not a regular file"));
+        }
         file.lock()?;
         Ok(FileLock { _file: file })
     }

@@ -20,12 +20,23 @@ pub struct Update<T> {
     pub new: String,
     /// Where the previous content was kept (set only when something was written over a file).
     pub backup: Option<PathBuf>,
+    /// The file it edited (a symlinked config resolved).
+    pub target: PathBuf,
+    /// Whether the file was written.
+    pub written: bool,
 }
 
 /// `config` → `config.sso-bridge.bak` (one rolling backup, the content before our last write).
 pub fn backup_path(target: &Path) -> PathBuf {
     let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("config");
     target.with_file_name(format!("{name}.sso-bridge.bak"))
+}
+
+/// `config` → `config.sso-bridge.undo`: the content before the last `applyProfiles` that
+/// changed the file, kept apart from the rolling backup (which `saveToken` also rewrites).
+pub fn undo_path(target: &Path) -> PathBuf {
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("config");
+    target.with_file_name(format!("{name}.sso-bridge.undo"))
 }
 
 /// Reads and parses the config (a missing file is empty).
@@ -52,7 +63,7 @@ pub fn update_config<T>(
         let value = edit(&mut file)?;
         let new = file.to_string();
         if dry_run || new == old {
-            return Ok(Update { value, old, new, backup: None });
+            return Ok(Update { value, old, new, backup: None, target, written: false });
         }
         // Someone wrote the file since we read it: start over from what is there now.
         let now = safe_write::read_optional(&target).map_err(HostError::io("read", &target))?;
@@ -69,7 +80,7 @@ pub fn update_config<T>(
             None => None,
         };
         safe_write::write_atomic(&target, new.as_bytes(), Mode::KeepOr0600).map_err(HostError::io("write", &target))?;
-        return Ok(Update { value, old, new, backup });
+        return Ok(Update { value, old, new, backup, target, written: true });
     }
     Err(HostError::Conflict { path: target })
 }

@@ -32,7 +32,7 @@ fn save_token_writes_the_cache_file_exactly_and_privately() {
     }
     assert_eq!(
         fs::read_to_string(config_path(home.path())).unwrap(),
-        format!("[sso-session my-sso]\nsso_start_url = {URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n")
+        format!("[sso-session my-sso]\n# managed by sso-bridge\nsso_start_url = {URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n")
     );
     assert!(!run.stderr.contains("SECRET"), "a token reached the log: {}", run.stderr);
 }

@@ -3,7 +3,7 @@
 
 use super::edit::Change;
 use super::tree::{ConfigFile, SectionId};
-use crate::protocol::ProfileSpec;
+use crate::protocol::{ApplyProfilesParams, ProfileSpec};
 
 /// Keys we own in `[sso-session NAME]`.
 pub const SESSION_KEYS: [&str; 3] = ["sso_start_url", "sso_region", "sso_registration_scopes"];
@@ -13,14 +13,53 @@ pub const SESSION_KEYS: [&str; 3] = ["sso_start_url", "sso_region", "sso_registr
 pub const PROFILE_KEYS: [&str; 5] = ["sso_session", "sso_account_id", "sso_role_name", "region", "output"];
 
 /// Creates or updates `[sso-session NAME]`. Other keys a person added there are kept; an empty
-/// scope list leaves `sso_registration_scopes` as it is.
+/// scope list leaves `sso_registration_scopes` as it is. A section it creates carries the
+/// `# managed by sso-bridge` marker, like our profiles. Callers check [`session_conflict`] first.
 pub fn upsert_session(file: &mut ConfigFile, name: &str, start_url: &str, region: &str, scopes: &[String]) -> Change {
     let scopes = scopes.join(",");
     let mut pairs = vec![(SESSION_KEYS[0], start_url), (SESSION_KEYS[1], region)];
     if !scopes.is_empty() {
         pairs.push((SESSION_KEYS[2], scopes.as_str()));
     }
-    file.upsert(&SectionId::SsoSession(name.to_string()), &pairs, false)
+    file.upsert(&SectionId::SsoSession(name.to_string()), &pairs, true)
+}
+
+/// An existing `[sso-session NAME]` that points at another portal or region than a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("sso-session `{name}` already exists for {} in {}; choose another session name or confirm the takeover",
+        .start_url.as_deref().unwrap_or("no start URL"), .region.as_deref().unwrap_or("no region"))]
+pub struct SessionConflict {
+    /// `params.startUrl` when the start URL differs, else `params.region`.
+    pub field: &'static str,
+    pub name: String,
+    /// What the section holds now (a start URL is not a secret).
+    pub start_url: Option<String>,
+    pub region: Option<String>,
+}
+
+/// Whether writing `start_url`/`region` into `[sso-session NAME]` would change where an existing
+/// section points (issue 9: a hand-written session is never repointed without the person's say).
+/// The same portal written with or without a trailing `/` or `#/` fragment is not a change.
+pub fn session_conflict(file: &ConfigFile, name: &str, start_url: &str, region: &str) -> Option<SessionConflict> {
+    let id = SectionId::SsoSession(name.to_string());
+    if !file.contains(&id) {
+        return None;
+    }
+    let existing_url = file.get(&id, SESSION_KEYS[0]);
+    let existing_region = file.get(&id, SESSION_KEYS[1]);
+    let field = if !existing_url.is_some_and(|u| crate::fields::same_start_url(u, start_url)) {
+        "params.startUrl"
+    } else if existing_region != Some(region) {
+        "params.region"
+    } else {
+        return None;
+    };
+    Some(SessionConflict {
+        field,
+        name: name.to_string(),
+        start_url: existing_url.map(str::to_string),
+        region: existing_region.map(str::to_string),
+    })
 }
 
 /// Names per outcome, in request order (removed: file order).
@@ -36,24 +75,58 @@ pub struct ApplyOutcome {
 pub enum ApplyError {
     #[error("sso-session `{0}` does not exist in the config (save a token for it first)")]
     SessionNotFound(String),
+    /// `field` is the request path that named the profile (`params.profiles[3].name`).
     #[error("profile `{name}` exists and was not created by sso-bridge; it is left alone")]
-    NotManaged { index: usize, name: String },
+    NotManaged { field: String, name: String },
+    #[error("profile `{name}` does not exist, so it cannot be removed")]
+    NoSuchProfile { field: String, name: String },
+    /// A profile we manage for another sso-session: rebinding it would silently point it at
+    /// another portal's account (issue 9), so it takes the person's explicit `takeover`.
+    #[error("profile `{name}` belongs to sso-session `{owner}`; it is left alone unless the person confirms the takeover")]
+    OwnedByOtherSession { field: String, name: String, owner: String },
+}
+
+impl ApplyError {
+    /// The request path of the offending field.
+    pub fn field(&self) -> &str {
+        match self {
+            ApplyError::SessionNotFound(_) => "params.sessionName",
+            ApplyError::NotManaged { field, .. } | ApplyError::NoSuchProfile { field, .. } | ApplyError::OwnedByOtherSession { field, .. } => field,
+        }
+    }
 }
 
 /// Upserts each profile for `session` (marked as ours when created) and, with `prune`, removes
-/// our other profiles of that session. Checks everything before changing anything.
+/// our other profiles of that session. No takeover and no explicit removals: see [`apply_request`].
 pub fn apply_profiles(file: &mut ConfigFile, session: &str, profiles: &[ProfileSpec], prune: bool) -> Result<ApplyOutcome, ApplyError> {
+    let request = ApplyProfilesParams { session_name: session.to_string(), profiles: profiles.to_vec(), prune, ..Default::default() };
+    apply_request(file, &request)
+}
+
+/// Runs an `applyProfiles` request on a parsed config: upserts `profiles`, removes exactly the
+/// profiles named in `remove`, and with `prune` our other profiles of the session. Checks
+/// everything before changing anything, so a refused request leaves the file as it was.
+///
+/// A profile we manage for another sso-session is rebound only when its name is in `takeover`;
+/// `remove` names only our profiles of this session.
+pub fn apply_request(file: &mut ConfigFile, request: &ApplyProfilesParams) -> Result<ApplyOutcome, ApplyError> {
+    let session = request.session_name.as_str();
     if !file.contains(&SectionId::SsoSession(session.to_string())) {
         return Err(ApplyError::SessionNotFound(session.to_string()));
     }
-    for (index, spec) in profiles.iter().enumerate() {
-        let id = SectionId::Profile(spec.name.clone());
-        if file.contains(&id) && !file.is_managed(&id) {
-            return Err(ApplyError::NotManaged { index, name: spec.name.clone() });
+    for (index, spec) in request.profiles.iter().enumerate() {
+        let field = format!("params.profiles[{index}].name");
+        check_ours(file, session, &spec.name, field, request.takeover.contains(&spec.name))?;
+    }
+    for (index, name) in request.remove.iter().enumerate() {
+        let field = format!("params.remove[{index}]");
+        if !file.contains(&SectionId::Profile(name.clone())) {
+            return Err(ApplyError::NoSuchProfile { field, name: name.clone() });
         }
+        check_ours(file, session, name, field, false)?;
     }
     let mut outcome = ApplyOutcome::default();
-    for spec in profiles {
+    for spec in &request.profiles {
         let mut pairs = vec![
             (PROFILE_KEYS[0], session),
             (PROFILE_KEYS[1], spec.account_id.as_str()),
@@ -72,8 +145,12 @@ pub fn apply_profiles(file: &mut ConfigFile, session: &str, profiles: &[ProfileS
         };
         list.push(spec.name.clone());
     }
-    if prune {
-        let wanted: std::collections::HashSet<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    for name in &request.remove {
+        file.remove(&SectionId::Profile(name.clone()));
+        outcome.removed.push(name.clone());
+    }
+    if request.prune {
+        let wanted: std::collections::HashSet<&str> = request.profiles.iter().map(|p| p.name.as_str()).collect();
         for name in file.managed_profiles(session) {
             if !wanted.contains(name.as_str()) {
                 file.remove(&SectionId::Profile(name.clone()));
@@ -84,12 +161,32 @@ pub fn apply_profiles(file: &mut ConfigFile, session: &str, profiles: &[ProfileS
     Ok(outcome)
 }
 
+/// An existing `[profile NAME]` may be written for `session` only if we made it, and (unless the
+/// person confirmed a takeover) only if it is not bound to another sso-session.
+fn check_ours(file: &ConfigFile, session: &str, name: &str, field: String, takeover: bool) -> Result<(), ApplyError> {
+    let id = SectionId::Profile(name.to_string());
+    if !file.contains(&id) {
+        return Ok(());
+    }
+    if !file.is_managed(&id) {
+        return Err(ApplyError::NotManaged { field, name: name.to_string() });
+    }
+    match file.get(&id, PROFILE_KEYS[0]) {
+        Some(owner) if owner != session && !takeover => {
+            Err(ApplyError::OwnedByOtherSession { field, name: name.to_string(), owner: owner.to_string() })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// An sso-session section as `status` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
     pub name: String,
     pub start_url: Option<String>,
     pub region: Option<String>,
+    /// Created by sso-bridge (carries the marker).
+    pub managed: bool,
 }
 
 /// A profile that uses an sso-session.
@@ -112,6 +209,7 @@ impl ConfigFile {
                     name: name.clone(),
                     start_url: self.get(id, "sso_start_url").map(str::to_string),
                     region: self.get(id, "sso_region").map(str::to_string),
+                    managed: self.is_managed(id),
                 }),
                 _ => None,
             })

@@ -77,7 +77,7 @@ fn new_session_is_appended_cli_style_keeping_crlf_and_adding_the_missing_final_n
     });
     assert_eq!(
         out,
-        format!("{HAND_WRITTEN}\r\n[sso-session dev]\r\nsso_start_url = https://d-2.awsapps.com/start\r\nsso_region = eu-west-1\r\nsso_registration_scopes = sso:account:access\r\n")
+        format!("{HAND_WRITTEN}\r\n[sso-session dev]\r\n# managed by sso-bridge\r\nsso_start_url = https://d-2.awsapps.com/start\r\nsso_region = eu-west-1\r\nsso_registration_scopes = sso:account:access\r\n")
     );
 }
 
@@ -152,10 +152,82 @@ fn apply_refuses_a_hand_written_profile_and_a_missing_session() {
     let input = format!("{}[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n", session_file());
     let mut file = parse(&input);
     let err = apply_profiles(&mut file, "corp", &[spec("ok", "111122223333", "A", None), spec("dev", "111122223333", "A", None)], false).unwrap_err();
-    assert_eq!(err, ApplyError::NotManaged { index: 1, name: "dev".into() });
+    assert_eq!(err, ApplyError::NotManaged { field: "params.profiles[1].name".into(), name: "dev".into() });
     assert_eq!(file.to_string(), input, "nothing changes when one profile is refused");
     let err = apply_profiles(&mut file, "nope", &[], false).unwrap_err();
     assert_eq!(err, ApplyError::SessionNotFound("nope".into()));
+}
+
+/// Two portals, each with a managed `prod.Admin`-style profile (issue 9).
+fn two_sessions() -> String {
+    "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\
+[sso-session local]\nsso_start_url = http://127.0.0.1:9/start\nsso_region = us-east-1\n\
+[profile prod]\n# managed by sso-bridge\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n\
+[profile mine]\nsso_session = local\nsso_account_id = 999988887777\nsso_role_name = Admin\n\
+[profile l1]\n# managed by sso-bridge\nsso_session = local\nsso_account_id = 999988887777\nsso_role_name = R\n".to_string()
+}
+
+fn request(session: &str, profiles: Vec<ProfileSpec>) -> crate::protocol::ApplyProfilesParams {
+    crate::protocol::ApplyProfilesParams { session_name: session.into(), profiles, ..Default::default() }
+}
+
+#[test]
+fn a_profile_of_another_session_is_never_rebound_without_takeover() {
+    let input = two_sessions();
+    let mut file = parse(&input);
+    let mut req = request("local", vec![spec("new", "999988887777", "R", None), spec("prod", "999988887777", "Admin", None)]);
+    let err = apply_request(&mut file, &req).unwrap_err();
+    assert_eq!(err, ApplyError::OwnedByOtherSession { field: "params.profiles[1].name".into(), name: "prod".into(), owner: "corp".into() });
+    assert!(err.to_string().contains("`corp`"), "{err}");
+    assert_eq!(file.to_string(), input, "nothing changes");
+    // The plain entry point refuses it too (defence in depth for every caller).
+    assert!(matches!(apply_profiles(&mut file, "local", &req.profiles, false), Err(ApplyError::OwnedByOtherSession { .. })));
+    req.takeover = vec!["prod".into()];
+    let outcome = apply_request(&mut file, &req).unwrap();
+    assert_eq!((outcome.added.as_slice(), outcome.updated.as_slice()), (&["new".to_string()][..], &["prod".to_string()][..]));
+    assert_eq!(file.get(&SectionId::Profile("prod".into()), "sso_session"), Some("local"));
+}
+
+#[test]
+fn remove_names_exactly_our_profiles_of_this_session() {
+    let input = two_sessions();
+    let mut file = parse(&input);
+    let field_of = |file: &mut ConfigFile, remove: &[&str]| {
+        let req = crate::protocol::ApplyProfilesParams { remove: remove.iter().map(|s| s.to_string()).collect(), ..request("local", vec![]) };
+        apply_request(file, &req).map_err(|e| (e.field().to_string(), e))
+    };
+    let (field, err) = field_of(&mut file, &["l1", "mine"]).unwrap_err();
+    assert_eq!((field.as_str(), matches!(err, ApplyError::NotManaged { .. })), ("params.remove[1]", true));
+    let (field, err) = field_of(&mut file, &["prod"]).unwrap_err();
+    assert_eq!((field.as_str(), matches!(err, ApplyError::OwnedByOtherSession { .. })), ("params.remove[0]", true));
+    let (field, err) = field_of(&mut file, &["gone"]).unwrap_err();
+    assert_eq!((field.as_str(), matches!(err, ApplyError::NoSuchProfile { .. })), ("params.remove[0]", true));
+    assert_eq!(file.to_string(), input, "refusals change nothing");
+    let outcome = field_of(&mut file, &["l1"]).unwrap();
+    assert_eq!(outcome.removed, ["l1"]);
+    assert!(!file.contains(&SectionId::Profile("l1".into())));
+    assert!(file.contains(&SectionId::Profile("mine".into())) && file.contains(&SectionId::Profile("prod".into())));
+}
+
+#[test]
+fn a_session_is_repointed_only_with_the_same_portal() {
+    let file = parse(&two_sessions());
+    assert_eq!(session_conflict(&file, "new", "https://x.example/start", "us-east-1"), None);
+    assert_eq!(session_conflict(&file, "corp", "https://corp.awsapps.com/start/#/", "us-east-1"), None);
+    let c = session_conflict(&file, "corp", "https://other.awsapps.com/start", "us-east-1").unwrap();
+    assert_eq!((c.field, c.start_url.as_deref()), ("params.startUrl", Some("https://corp.awsapps.com/start")));
+    assert!(c.to_string().contains("https://corp.awsapps.com/start"), "{c}");
+    assert_eq!(session_conflict(&file, "corp", "https://corp.awsapps.com/start", "eu-west-1").unwrap().field, "params.region");
+    let bare = parse("[sso-session s]\nkeep = 1\n");
+    assert_eq!(session_conflict(&bare, "s", "https://x.example", "us-east-1").unwrap().field, "params.startUrl");
+}
+
+#[test]
+fn new_sessions_carry_the_marker_and_status_reports_it() {
+    let mut file = parse(&two_sessions());
+    upsert_session(&mut file, "made", "https://m.example/start", "us-east-1", &[]);
+    let managed: Vec<(String, bool)> = file.sso_sessions().into_iter().map(|s| (s.name, s.managed)).collect();
+    assert_eq!(managed, [("corp".to_string(), false), ("local".to_string(), false), ("made".to_string(), true)]);
 }
 
 #[test]
@@ -190,7 +262,7 @@ fn prune_removes_only_our_profiles_of_that_session() {
 fn status_views() {
     let input = format!("{}[profile dev]\n# managed by sso-bridge\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n[profile keys]\naws_access_key_id = x\n", session_file());
     let file = parse(&input);
-    assert_eq!(file.sso_sessions(), [SessionView { name: "corp".into(), start_url: Some("https://d-1.awsapps.com/start".into()), region: Some("us-east-1".into()) }]);
+    assert_eq!(file.sso_sessions(), [SessionView { name: "corp".into(), start_url: Some("https://d-1.awsapps.com/start".into()), region: Some("us-east-1".into()), managed: false }]);
     let profiles = file.sso_profiles();
     assert_eq!(profiles.len(), 1);
     assert_eq!((profiles[0].name.as_str(), profiles[0].managed, profiles[0].role_name.as_deref()), ("dev", true, Some("Admin")));
@@ -220,10 +292,10 @@ fn hostile_names_never_reach_the_file_through_validation() {
     use crate::protocol::validate::validate_apply_profiles;
     use crate::protocol::ApplyProfilesParams;
     for bad in ["a]\n[profile x", "x\ncredential_process = sh", "a=b", "a;b", "a#b", " a", "a ", "a\tb", "a\u{0}b", "[x]", ""] {
-        let params = ApplyProfilesParams { session_name: "corp".into(), profiles: vec![spec(bad, "111122223333", "R", None)], prune: false, dry_run: false };
+        let params = ApplyProfilesParams { session_name: "corp".into(), profiles: vec![spec(bad, "111122223333", "R", None)], ..Default::default() };
         let err = validate_apply_profiles(&params).unwrap_err();
         assert_eq!(err.field, "params.profiles[0].name", "{bad:?}");
-        let params = ApplyProfilesParams { session_name: bad.into(), profiles: vec![], prune: false, dry_run: false };
+        let params = ApplyProfilesParams { session_name: bad.into(), ..Default::default() };
         assert_eq!(validate_apply_profiles(&params).unwrap_err().field, "params.sessionName");
     }
 }

@@ -21,6 +21,7 @@ pub fn save_token_params(login: &LoginResult) -> SaveTokenParams {
             client_secret: login.registration.client_secret.clone(),
             registration_expires_at: format_timestamp(secs(login.registration.expires_at_ms)),
         },
+        takeover: false,
     }
 }
 

@@ -43,6 +43,7 @@ fn session(name: &str, profiles: Vec<ProfileStatus>) -> SessionStatus {
         start_url: None,
         region: None,
         token: None,
+        managed: true,
         profiles,
     }
 }

@@ -18,11 +18,13 @@ pub enum Action {
     ApplyProfiles(ApplyProfilesParams),
     Status(StatusParams),
     Logout(LogoutParams),
+    Undo(UndoParams),
+    RemoveSession(RemoveSessionParams),
 }
 
 impl Action {
     /// Every action name of protocol v1.
-    pub const NAMES: [&'static str; 5] = ["hello", "saveToken", "applyProfiles", "status", "logout"];
+    pub const NAMES: [&'static str; 7] = ["hello", "saveToken", "applyProfiles", "status", "logout", "undo", "removeSession"];
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -31,6 +33,8 @@ impl Action {
             Action::ApplyProfiles(_) => "applyProfiles",
             Action::Status(_) => "status",
             Action::Logout(_) => "logout",
+            Action::Undo(_) => "undo",
+            Action::RemoveSession(_) => "removeSession",
         }
     }
 }
@@ -66,6 +70,14 @@ pub struct SaveTokenParams {
     /// Registration scopes, written as `sso_registration_scopes` (omitted when empty).
     pub scopes: Vec<String>,
     pub token: TokenParams,
+    /// The person confirmed that an existing `[sso-session NAME]` with another start URL or
+    /// region is to be rewritten; without it such a request fails with `session_conflict`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub takeover: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The token as CreateToken returned it, with absolute expiry timestamps.
@@ -103,7 +115,7 @@ pub struct SaveTokenResult {
 }
 
 /// `applyProfiles`: make `[profile NAME]` sections for an existing sso-session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplyProfilesParams {
     pub session_name: String,
@@ -114,6 +126,14 @@ pub struct ApplyProfilesParams {
     /// Compute the result and the diff, write nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// Names in `profiles` of profiles sso-bridge manages for ANOTHER session that the person
+    /// confirmed may be rebound to this one; any other such profile is refused with
+    /// `profile_owned_by_other_session`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub takeover: Vec<String>,
+    /// Exactly these profiles are removed; each must be one sso-bridge manages for this session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +166,10 @@ pub struct ApplyProfilesResult {
     /// there was no previous file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_file: Option<String>,
+    /// Real applies that changed the file: pass it to `undo` to restore the config as it was
+    /// before this apply, as long as nothing has changed the file since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo_token: Option<String>,
 }
 
 /// `status`: no params.
@@ -165,6 +189,9 @@ pub struct SessionStatus {
     pub name: String,
     pub start_url: Option<String>,
     pub region: Option<String>,
+    /// Created by sso-bridge (carries the `# managed by sso-bridge` marker).
+    #[serde(default)]
+    pub managed: bool,
     /// Present when a readable token cache file exists for the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<TokenStatus>,
@@ -201,4 +228,50 @@ pub struct LogoutParams {
 #[serde(rename_all = "camelCase")]
 pub struct LogoutResult {
     pub removed_files: Vec<String>,
+}
+
+/// `undo`: restore the config as it was before the `applyProfiles` that returned the token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UndoParams {
+    pub undo_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoResult {
+    pub restored: bool,
+    /// The unified diff of what the undo changed (the apply's diff, reversed).
+    pub diff: String,
+}
+
+/// `removeSession`: forget a portal: its token and CLI role credentials, and, with
+/// `removeProfiles`, the profiles sso-bridge made for it and its `[sso-session]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemoveSessionParams {
+    pub session_name: String,
+    #[serde(default)]
+    pub remove_profiles: bool,
+    /// Report what would be removed and the config diff, remove nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveSessionResult {
+    /// The token cache file and CLI role-credential files removed (or, on a dry run, that would be).
+    pub removed_files: Vec<String>,
+    /// Profiles removed (would be): only those sso-bridge made for this session.
+    pub removed_profiles: Vec<String>,
+    /// The `[sso-session]` section was (would be) removed.
+    pub session_removed: bool,
+    /// Why the section stays when `removeProfiles` asked to remove it: these profiles, not made
+    /// by sso-bridge, still use it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub session_kept_for: Vec<String>,
+    /// Dry runs only: the unified diff of the config file (empty when it would not change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }

@@ -31,6 +31,16 @@ pub enum ErrorCode {
     IoError,
     /// A bug in the host.
     InternalError,
+    /// `applyProfiles` would rebind (or remove) a profile sso-bridge manages for another
+    /// sso-session; the message names that session. Pass the name in `takeover` once the person
+    /// confirmed it.
+    ProfileOwnedByOtherSession,
+    /// `undo`: the config changed since that apply (or a later apply replaced its undo data);
+    /// nothing was changed.
+    UndoUnavailable,
+    /// `saveToken`: `[sso-session NAME]` exists with another start URL or region; the message
+    /// names the existing start URL. Another session name, or `takeover: true`, resolves it.
+    SessionConflict,
     /// Never sent: what an older reader sees for a code added after it was built.
     #[serde(other)]
     Unknown,
@@ -38,7 +48,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code a host may send, in the order they were added.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidMessage,
         ErrorCode::MessageTooLarge,
         ErrorCode::UnknownAction,
@@ -50,6 +60,9 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::IoError,
         ErrorCode::InternalError,
+        ErrorCode::ProfileOwnedByOtherSession,
+        ErrorCode::UndoUnavailable,
+        ErrorCode::SessionConflict,
     ];
 
     /// The wire spelling, e.g. `invalid_field`.
@@ -66,6 +79,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::IoError => "io_error",
             ErrorCode::InternalError => "internal_error",
+            ErrorCode::ProfileOwnedByOtherSession => "profile_owned_by_other_session",
+            ErrorCode::UndoUnavailable => "undo_unavailable",
+            ErrorCode::SessionConflict => "session_conflict",
             ErrorCode::Unknown => "unknown",
         }
     }

@@ -23,6 +23,11 @@ fn decodes_every_action() {
         json!({"id": 3, "action": "applyProfiles", "params": {"sessionName": "corp", "profiles": [{"name": "dev", "accountId": "111122223333", "roleName": "Admin"}], "prune": true}}),
         json!({"id": 4, "action": "status", "params": {}}),
         json!({"id": 5, "action": "logout", "params": {"sessionName": "corp"}}),
+        json!({"id": 6, "action": "applyProfiles", "params": {"sessionName": "corp", "profiles": [{"name": "dev", "accountId": "111122223333", "roleName": "Admin"}],
+               "takeover": ["dev"], "remove": ["old"], "dryRun": true}}),
+        json!({"id": 7, "action": "undo", "params": {"undoToken": UndoToken::new(b"a", b"b").encode()}}),
+        json!({"id": 8, "action": "removeSession", "params": {"sessionName": "corp", "removeProfiles": true, "dryRun": true}}),
+        json!({"id": 9, "action": "removeSession", "params": {"sessionName": "corp"}}),
     ];
     for case in cases {
         let request = decode(case.clone()).unwrap_or_else(|e| panic!("{case}: {e:?}"));
@@ -80,6 +85,59 @@ fn errors_keep_the_id_and_never_echo_values() {
     for e in [err, err2] {
         assert!(!e.error.message.contains("SECRET"), "{}", e.error.message);
     }
+}
+
+/// Issue 10 #8: serde_json prints a mistyped string with its escapes, so an escaped quote used
+/// to end the redaction early and the rest of the value leaked.
+#[test]
+fn a_mistyped_string_with_an_escaped_quote_leaks_nothing() {
+    let hostile = "aoa\"LEAKED_TOKEN_PART\"x\\\"LEAKED_TOKEN_PART";
+    let mut p = save_token_params();
+    p["token"] = json!(hostile);
+    let cases = [
+        json!({"id": 1, "action": "saveToken", "params": p}),
+        json!({"id": 1, "action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "prune": hostile}}),
+        json!({"id": 1, "action": "applyProfiles", "params": {"sessionName": "s", "profiles": hostile}}),
+        json!({"id": 1, "action": "removeSession", "params": {"sessionName": "s", "dryRun": [hostile]}}),
+        json!({"id": 1, "action": hostile}),
+    ];
+    let expected = [
+        ("params.token", "`params.token`: expected struct TokenParams, found string"),
+        ("params.prune", "`params.prune`: expected a boolean, found string"),
+        ("params.profiles", "`params.profiles`: expected a sequence, found string"),
+        ("params.dryRun", "`params.dryRun`: expected a boolean, found sequence"),
+        ("action", ""),
+    ];
+    for (case, (field, message)) in cases.into_iter().zip(expected) {
+        let err = decode(case).unwrap_err();
+        assert!(!err.error.message.contains("LEAKED"), "{}", err.error.message);
+        assert_eq!(err.error.field.as_deref(), Some(field));
+        if !message.is_empty() {
+            assert_eq!(err.error.message, message);
+        }
+    }
+}
+
+#[test]
+fn new_params_are_validated() {
+    let field_of = |action: serde_json::Value| {
+        let Request { action, .. } = decode(json!({"id": 1, "action": action["action"], "params": action["params"]})).unwrap();
+        validate::validate_action(&action).map_err(|e| e.field)
+    };
+    let profiles = json!([{"name": "dev", "accountId": "111122223333", "roleName": "Admin"}]);
+    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "takeover": ["other"]}})), Err("params.takeover[0]".into()));
+    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "remove": ["x", "dev"]}})), Err("params.remove[1]".into()));
+    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "remove": ["x", "x"]}})), Err("params.remove[1]".into()));
+    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "remove": ["a]b"]}})), Err("params.remove[0]".into()));
+    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "takeover": ["dev"], "remove": ["x"]}})), Ok(()));
+    assert_eq!(field_of(json!({"action": "undo", "params": {"undoToken": "v1.abc"}})), Err("params.undoToken".into()));
+    assert_eq!(field_of(json!({"action": "removeSession", "params": {"sessionName": "a b"}})), Err("params.sessionName".into()));
+    let mut p = save_token_params();
+    p["region"] = json!("us-east-123");
+    assert_eq!(field_of(json!({"action": "saveToken", "params": p})), Err("params.region".into()));
+    let mut p = save_token_params();
+    p["startUrl"] = json!("http://127.0.0.1.evil.com/start");
+    assert_eq!(field_of(json!({"action": "saveToken", "params": p})), Err("params.startUrl".into()));
 }
 
 #[test]

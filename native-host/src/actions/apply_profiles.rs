@@ -1,10 +1,12 @@
-//! `applyProfiles`: upsert our profiles for a session, optionally prune, optionally dry-run.
+//! `applyProfiles`: upsert our profiles for a session, remove the ones named, optionally prune,
+//! optionally dry-run. A real apply that changes the file keeps the previous content for `undo`.
 
-use ssobridge_core::config::{apply_profiles, unified_diff};
-use ssobridge_core::protocol::{ApplyProfilesParams, ApplyProfilesResult};
+use ssobridge_core::config::{apply_request, unified_diff};
+use ssobridge_core::protocol::{ApplyProfilesParams, ApplyProfilesResult, UndoToken};
 
 use super::{path_string, Context};
 use crate::error::HostError;
+use crate::safe_write::{self, Mode};
 use crate::store;
 
 /// A diff longer than this is cut so the reply stays under the 1 MiB message limit.
@@ -16,9 +18,19 @@ const DIFF_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(5
 pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult, HostError> {
     let path = &ctx.paths.config_file;
     let _lock = if p.dry_run { None } else { Some(store::lock_config(path)?) };
-    let update = store::update_config(path, p.dry_run, |file| Ok(apply_profiles(file, &p.session_name, &p.profiles, p.prune)?))?;
+    let update = store::update_config(path, p.dry_run, |file| Ok(apply_request(file, p)?))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
     let diff = p.dry_run.then(|| review_diff(&update.old, &update.new, name));
+    // Only a write over an existing file can be undone (applyProfiles needs a session, so in
+    // practice there always is one).
+    let undo_token = match (&update.backup, update.written) {
+        (Some(_), true) => {
+            let undo = store::undo_path(&update.target);
+            safe_write::write_atomic(&undo, update.old.as_bytes(), Mode::Always0600).map_err(HostError::io("write", &undo))?;
+            Some(UndoToken::new(update.new.as_bytes(), update.old.as_bytes()).encode())
+        }
+        _ => None,
+    };
     let outcome = update.value;
     tracing::info!(session = %p.session_name, added = outcome.added.len(), updated = outcome.updated.len(),
                    removed = outcome.removed.len(), dry_run = p.dry_run, "profiles applied");
@@ -29,12 +41,13 @@ pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult
         removed: outcome.removed,
         diff,
         backup_file: update.backup.as_deref().map(path_string),
+        undo_token,
     })
 }
 
 /// The diff a person reviews before applying: bounded in time (it stays correct, only less
 /// minimal) and in size, so the reply stays under the 1 MiB message limit.
-fn review_diff(old: &str, new: &str, name: &str) -> String {
+pub(super) fn review_diff(old: &str, new: &str, name: &str) -> String {
     let deadline = std::time::Instant::now() + DIFF_TIME_BUDGET;
     let mut diff = unified_diff(old, new, name, Some(deadline));
     if diff.len() > MAX_DIFF_LEN {

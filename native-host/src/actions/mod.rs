@@ -3,9 +3,11 @@
 mod apply_profiles;
 mod hello;
 mod logout;
+mod remove_session;
 mod role_cache;
 mod save_token;
 mod status;
+mod undo;
 
 use serde_json::Value;
 use ssobridge_core::protocol::{validate::validate_action, Action};
@@ -40,6 +42,8 @@ pub fn dispatch(ctx: &Context, action: &Action) -> Result<Value, HostError> {
         Action::ApplyProfiles(p) => encode(serde_json::to_value(apply_profiles::run(ctx, p)?)),
         Action::Status(_) => encode(serde_json::to_value(status::run(ctx)?)),
         Action::Logout(p) => encode(serde_json::to_value(logout::run(ctx, p)?)),
+        Action::Undo(p) => encode(serde_json::to_value(undo::run(ctx, p)?)),
+        Action::RemoveSession(p) => encode(serde_json::to_value(remove_session::run(ctx, p)?)),
     }
 }
 

@@ -5,7 +5,8 @@
 //! `{"accountId":..,"roleName":..,"sessionName":..}`. So we delete exactly the files named for
 //! the (account, role) pairs of the config's profiles that use this session, and only if they
 //! hold `"ProviderType": "sso"`. Files of other sessions, of legacy profiles and of other
-//! providers stay.
+//! providers stay. Only regular files are read: a FIFO or symlink planted there is skipped
+//! without blocking (this runs under the config lock).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,19 +15,33 @@ use ssobridge_core::config::ConfigFile;
 use ssobridge_core::token_cache::role_cache_file_name;
 
 use crate::error::HostError;
+use crate::safe_write;
 
-/// Deletes the session's role-credential cache files; returns the paths removed.
-pub fn remove_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -> Result<Vec<PathBuf>, HostError> {
-    let mut removed = Vec::new();
+/// Largest cache file read; real ones are well under 4 KiB.
+const MAX_CACHE_FILE: u64 = 64 * 1024;
+
+/// The session's SSO role-credential cache files that exist.
+pub fn files_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
     for profile in config.sso_profiles().into_iter().filter(|p| p.session == session) {
         let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else { continue };
         let path = cache_dir.join(role_cache_file_name(account, role, session));
-        let Ok(text) = fs::read_to_string(&path) else { continue };
-        let is_sso = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v["ProviderType"] == "sso");
-        if is_sso && !removed.contains(&path) {
-            fs::remove_file(&path).map_err(HostError::io("remove", &path))?;
-            removed.push(path);
+        if found.contains(&path) {
+            continue;
         }
+        let Ok(Some(bytes)) = safe_write::read_regular(&path, MAX_CACHE_FILE) else { continue };
+        if serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| v["ProviderType"] == "sso") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Deletes the session's role-credential cache files; returns the paths removed.
+pub fn remove_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -> Result<Vec<PathBuf>, HostError> {
+    let removed = files_for_session(cache_dir, config, session);
+    for path in &removed {
+        fs::remove_file(path).map_err(HostError::io("remove", path))?;
     }
     Ok(removed)
 }

@@ -1,7 +1,7 @@
 //! `saveToken`: the token cache file, the `[sso-session]` section, and the CLI's stale role
 //! credentials of that session.
 
-use ssobridge_core::config::{upsert_session, Change};
+use ssobridge_core::config::{session_conflict, upsert_session, Change};
 use ssobridge_core::protocol::{SaveTokenParams, SaveTokenResult, SectionChange};
 use ssobridge_core::token_cache::{cache_file_name, parse_timestamp, CachedToken};
 
@@ -28,6 +28,11 @@ pub fn run(ctx: &Context, p: &SaveTokenParams) -> Result<SaveTokenResult, HostEr
     let _lock = store::lock_config(&ctx.paths.config_file)?;
     // The config first: if it cannot be parsed, nothing is written at all.
     let update = store::update_config(&ctx.paths.config_file, false, |file| {
+        if !p.takeover {
+            if let Some(conflict) = session_conflict(file, &p.session_name, &p.start_url, &p.region) {
+                return Err(conflict.into());
+            }
+        }
         Ok(upsert_session(file, &p.session_name, &p.start_url, &p.region, &p.scopes))
     })?;
     let dir = &ctx.paths.sso_cache_dir;
