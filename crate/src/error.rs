@@ -48,6 +48,9 @@ pub enum Error {
     InvalidRegion(String),
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
+    /// The device page link from StartDeviceAuthorization is not on a host this login expects.
+    #[error("the sign-in service sent a verification link to an unexpected site; it was not opened")]
+    UntrustedVerificationUri,
 }
 
 fn suffix(message: &str) -> String {
@@ -80,6 +83,7 @@ impl Error {
             Error::StateMismatch => "state_mismatch",
             Error::InvalidRegion(_) => "invalid_region",
             Error::InvalidInput { .. } => "invalid_input",
+            Error::UntrustedVerificationUri => "untrusted_verification_uri",
         }
     }
 
@@ -113,6 +117,7 @@ impl Error {
                 field: String::new(),
                 reason: m,
             },
+            "untrusted_verification_uri" => Error::UntrustedVerificationUri,
             _ => Error::Service {
                 status: 0,
                 kind: code.to_string(),

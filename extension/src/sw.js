@@ -2,17 +2,24 @@
 // messages and render what it answers. Listeners are registered synchronously at the top level
 // (MV3 wakes a stopped worker only for listeners registered that way); the wasm core loads behind
 // a promise that every handler awaits — no top-level await.
-import init, { coreVersion } from './wasm/ssobridge_wasm.js';
+import { coreVersion } from './wasm/ssobridge_wasm.js';
+import { coreReady } from './background/settings.js';
 import { HostClient } from './background/host.js';
 import * as sessions from './background/sessions.js';
 import * as profiles from './background/profiles.js';
 import { handle } from './background/router.js';
-import { handleContent } from './background/content.js';
+import { handleContent, contentError } from './background/content.js';
 import { viewState } from './background/view.js';
 import { updateBadge, scheduleBadge, isBadgeAlarm } from './background/badge.js';
 
-const ready = init();
+const ready = coreReady();
 const host = new HostClient();
+
+// Content scripts run inside web pages: on Chromium they may not read or write the extension's
+// storage at all (settings hold the endpoint override, where tokens are sent). Firefox has no
+// access levels for `local`: there, every load is checked through the core (settings.js).
+chrome.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {});
+chrome.storage.session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {});
 
 /** Open popups, which get state pushes while they are open. @type {Set<chrome.runtime.Port>} */
 const popups = new Set();
@@ -32,24 +39,47 @@ profiles.init(host, (sessionName, listing) => {
 });
 
 chrome.runtime.onConnect.addListener((port) => {
-  if (port.name !== 'popup' || port.sender?.id !== chrome.runtime.id) return;
+  // The feed carries user codes, settings and sessions: extension pages only. A content
+  // script's connect gets a closed port and nothing on it.
+  if (port.name !== 'popup' || !isExtensionPage(port.sender)) {
+    port.disconnect();
+    return;
+  }
   popups.add(port);
   port.onDisconnect.addListener(() => popups.delete(port));
   ready.then(() => viewState(host)).then((state) => port.postMessage({ type: 'state', state }), () => {});
 });
 
+/**
+ * One of our own pages (popup, options; also when opened in a tab, as the options page can be):
+ * its frame is on our origin. A content script's frame is the web page's, and no web page can
+ * frame ours (no web-accessible resources).
+ * @param {chrome.runtime.MessageSender | undefined} sender
+ */
+function isExtensionPage(sender) {
+  const ours = chrome.runtime.getURL('');
+  return !!sender && sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(ours)
+    && (sender.origin === undefined || `${sender.origin}/` === ours);
+}
+
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  // Content scripts (anything that is not one of our own pages) go to their own, narrower
+  // handler, and get an error's code and its translated text only: a host's or the core's
+  // message can name local paths (the user name) and does not belong in a web page.
+  const page = isExtensionPage(sender);
   ready
-    // Content scripts (a tab, and not one of our own pages) go to their own, narrower handler.
-    .then(() => (sender.tab && !sender.url?.startsWith(chrome.runtime.getURL(''))
-      ? handleContent(msg, sender, { host, pushState })
-      : handle(msg, sender, { host, coreVersion, pushState })))
+    .then(() => (page ? handle(msg, sender, { host, coreVersion, pushState }) : handleContent(msg, sender, { host, pushState })))
     .then(
       (result) => sendResponse({ ok: true, result }),
-      (e) => sendResponse({ ok: false, error: { code: e?.code ?? 'internal', message: String(e?.message ?? e), ...(e?.field ? { field: e.field } : {}) } }),
+      (e) => sendResponse({ ok: false, error: page ? pageError(e) : contentError(e) }),
     );
   return true; // the answer comes asynchronously
 });
+
+/** @param {any} e */
+function pageError(e) {
+  return { code: e?.code ?? 'internal', message: String(e?.message ?? e), ...(e?.field ? { field: e.field } : {}) };
+}
 
 chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
   if (changeInfo.url) ready.then(() => sessions.onTabUrl(tabId, /** @type {string} */ (changeInfo.url)));

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setUp, foreignDeviceCode, contentScriptProblems } from './fixtures/person.mjs';
+import { closedRoot } from './lib/closed-shadow.mjs';
 
 const NOTE = '#ssobridge-device [data-kind="ours"]';
 const WARNING = '#ssobridge-device [data-kind="warning"]';
-const PANEL = '#ssobridge-portal .panel';
+const PANEL = '.panel'; // in the portal panel's closed root (lib/closed-shadow.mjs)
 
 /**
  * Connects the emulator's portal from the panel with the device flow; the extension opens the
@@ -20,13 +21,15 @@ const PANEL = '#ssobridge-portal .panel';
 async function startOurDeviceLogin(env) {
   const portal = await env.context.newPage();
   await portal.goto(`${env.emu.url}/start`);
-  await portal.locator(`${PANEL}[data-state="not-connected"]`).waitFor();
+  const panel = await closedRoot(portal, 'ssobridge-portal');
+  await panel.waitFor(`${PANEL}[data-state="not-connected"]`);
   const opened = env.context.waitForEvent('page', { predicate: (/** @type {any} */ p) => /\/device\?user_code=/.test(p.url()) });
-  await portal.locator(`${PANEL} [data-action="connect"]`).click();
+  await panel.click(`${PANEL} [data-action="connect"]`);
+  await panel.confirm();
   const tab = await opened;
   const code = new URL(tab.url()).searchParams.get('user_code');
   assert.ok(code);
-  return { portal, tab, code };
+  return { portal, panel, tab, code };
 }
 
 test('a code someone else started shows the warning and is never confirmed, even with auto-confirm on', { timeout: 120_000 }, async () => {
@@ -71,7 +74,7 @@ test('a code someone else started shows the warning and is never confirmed, even
 test('our code shows the "requested by SSO Bridge" note and waits for the person (auto-confirm off)', { timeout: 120_000 }, async () => {
   const env = await setUp({ loginFlow: 'device' });
   try {
-    const { portal, tab, code } = await startOurDeviceLogin(env);
+    const { panel, tab, code } = await startOurDeviceLogin(env);
     await tab.locator(NOTE).waitFor();
     assert.equal(await tab.locator(WARNING).count(), 0);
     assert.ok((await env.emu.admin('/admin/device/pending')).includes(code));
@@ -99,7 +102,7 @@ test('our code shows the "requested by SSO Bridge" note and waits for the person
     await tab.locator('#allow-access').click();
     await tab.locator('#device-approved').waitFor();
     assert.equal(await tab.locator(WARNING).count(), 0);
-    await portal.locator(`${PANEL}[data-state="signed-in"]`).waitFor({ timeout: 30_000 });
+    await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
     await env.close();
@@ -109,10 +112,10 @@ test('our code shows the "requested by SSO Bridge" note and waits for the person
 test('with auto-confirm on, the code SSO Bridge requested is confirmed for the person', { timeout: 120_000 }, async () => {
   const env = await setUp({ loginFlow: 'device', autoConfirm: true });
   try {
-    const { portal, tab, code } = await startOurDeviceLogin(env);
+    const { panel, tab, code } = await startOurDeviceLogin(env);
     await tab.locator('#device-approved').waitFor({ timeout: 30_000 });
     assert.ok(!(await env.emu.admin('/admin/device/pending')).includes(code));
-    await portal.locator(`${PANEL}[data-state="signed-in"]`).waitFor({ timeout: 30_000 });
+    await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
     assert.equal(await tab.locator(WARNING).count(), 0);
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
@@ -161,7 +164,7 @@ test('content scripts never throw into pages that are not what they expect', { t
     await page.goto(`${env.emu.url}/device`);
     await page.locator(WARNING).waitFor();
     await page.goto(`${env.emu.url}/start`);
-    await page.locator(`${PANEL}`).waitFor();
+    await (await closedRoot(page, 'ssobridge-portal')).waitFor(PANEL);
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
     await env.close();

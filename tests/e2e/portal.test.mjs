@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setUp, awsCallerIdentity, contentScriptProblems } from './fixtures/person.mjs';
+import { closedRoot } from './lib/closed-shadow.mjs';
 
-const PANEL = '#ssobridge-portal .panel';
+// The panel lives in a closed shadow root: the test reaches it through DevTools and clicks it
+// with the mouse (lib/closed-shadow.mjs); anything that signs in or writes asks for Confirm.
+const PANEL = '.panel';
 
 /** @param {string} home */
 const config = (home) => (existsSync(join(home, '.aws/config')) ? readFileSync(join(home, '.aws/config'), 'utf8') : '');
@@ -18,17 +21,20 @@ const config = (home) => (existsSync(join(home, '.aws/config')) ? readFileSync(j
  * @param {any} env @param {import('playwright-core').Page} portal
  */
 async function connectAndSignIn(env, portal) {
-  await portal.locator(`${PANEL}[data-state="not-connected"]`).waitFor();
+  const panel = await closedRoot(portal, 'ssobridge-portal');
+  await panel.waitFor(`${PANEL}[data-state="not-connected"]`);
   const consent = env.context.waitForEvent('page', { predicate: (/** @type {any} */ p) => p.url().includes('/authorize') });
-  await portal.locator(`${PANEL} [data-action="connect"]`).click();
+  await panel.click(`${PANEL} [data-action="connect"]`);
+  await panel.confirm();
   const tab = await consent;
   await tab.locator('#allow-access').click();
-  await portal.locator(`${PANEL}[data-state="signed-in"]`).waitFor({ timeout: 30_000 });
-  await portal.locator(`${PANEL} li.role`).first().waitFor({ timeout: 30_000 });
+  await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
+  await panel.waitFor(`${PANEL} li.role`, { timeout: 30_000 });
+  return panel;
 }
 
-/** @param {import('playwright-core').Page} portal @param {string} account @param {string} role */
-const roleRow = (portal, account, role) => portal.locator(`${PANEL} li.role[data-account-id="${account}"][data-role-name="${role}"]`);
+/** @param {string} account @param {string} role */
+const roleRow = (account, role) => `${PANEL} li.role[data-account-id="${account}"][data-role-name="${role}"]`;
 
 test('the panel finds the start URL and region, signs in, lists, adds a profile the AWS CLI uses, and removes it', { timeout: 180_000 }, async () => {
   const env = await setUp();
@@ -36,27 +42,33 @@ test('the panel finds the start URL and region, signs in, lists, adds a profile 
     const portal = await env.context.newPage();
     await portal.goto(`${env.emu.url}/start`);
     // Found from the page: the start URL, and the region of this custom portal domain.
-    await portal.locator(`${PANEL}[data-state="not-connected"]`).waitFor();
-    assert.equal(await portal.locator(`${PANEL} [data-field="startUrl"]`).textContent(), `${env.emu.url}/start`);
-    assert.equal(await portal.locator(`${PANEL} input[name="region"]`).inputValue(), 'us-east-1');
+    const panel = await closedRoot(portal, 'ssobridge-portal');
+    await panel.waitFor(`${PANEL}[data-state="not-connected"]`);
+    assert.equal(await panel.text(`${PANEL} [data-field="startUrl"]`), `${env.emu.url}/start`);
+    assert.equal(await panel.value(`${PANEL} input[name="region"]`), 'us-east-1');
 
     await connectAndSignIn(env, portal);
-    assert.equal(await portal.locator(`${PANEL} [data-field="sessionName"]`).textContent(), 'local');
+    assert.equal(await panel.text(`${PANEL} [data-field="sessionName"]`), 'local');
     // Every role of every account, none with a profile yet.
-    assert.equal(await portal.locator(`${PANEL} li.role`).count(), 3);
-    assert.equal(await portal.locator(`${PANEL} li.role[data-exists="true"]`).count(), 0);
-    // The bonus buttons beside the portal's own role entries.
-    await portal.locator('li.role[data-role-name] ssobridge-role button').first().waitFor();
+    assert.equal(await panel.count(`${PANEL} li.role`), 3);
+    assert.equal(await panel.count(`${PANEL} li.role[data-exists="true"]`), 0);
+    // The bonus buttons beside the portal's own role entries (in closed roots of their own).
+    await portal.locator('li.role[data-role-name] ssobridge-role').first().waitFor({ state: 'attached' });
     assert.equal(await portal.locator('li.role[data-role-name] ssobridge-role').count(), 3);
+    assert.equal(await portal.evaluate(() => document.querySelector('ssobridge-role')?.shadowRoot ?? null), null);
 
     // Add one profile.
-    const dev = roleRow(portal, '111122223333', 'AdministratorAccess');
+    const dev = roleRow('111122223333', 'AdministratorAccess');
     const profile = 'Dev.AdministratorAccess';
-    assert.equal(await dev.locator('[data-field="profile"]').textContent(), `→ ${profile}`);
-    await dev.locator('[data-action="add"]').click();
-    await portal.locator(`${PANEL} li.role[data-account-id="111122223333"][data-role-name="AdministratorAccess"][data-exists="true"]`).waitFor();
+    assert.equal(await panel.text(`${dev} [data-field="profile"]`), `→ ${profile}`);
+    await panel.click(`${dev} [data-action="add"]`);
+    // Nothing is written before the person confirms.
+    assert.match(await panel.text('[data-field="confirm-text"]'), new RegExp(profile.replace('.', '\\.')));
+    assert.equal(config(env.home).includes(`[profile ${profile}]`), false);
+    await panel.confirm();
+    await panel.waitFor(`${PANEL} li.role[data-account-id="111122223333"][data-role-name="AdministratorAccess"][data-exists="true"]`);
     assert.match(config(env.home), new RegExp(`^\\[profile ${profile.replace('.', '\\.')}\\]$`, 'm'));
-    assert.equal(await portal.locator(`${PANEL} li.role[data-exists="true"]`).count(), 1);
+    assert.equal(await panel.count(`${PANEL} li.role[data-exists="true"]`), 1);
 
     // The AWS CLI resolves it from what the host wrote and reaches the emulator's STS.
     const cli = await awsCallerIdentity(env.home, env.emu.url, profile);
@@ -66,15 +78,17 @@ test('the panel finds the start URL and region, signs in, lists, adds a profile 
     assert.match(identity.Arn, /AdministratorAccess/);
 
     // Remove it again: gone from the config, and the CLI no longer knows it.
-    await roleRow(portal, '111122223333', 'AdministratorAccess').locator('[data-action="remove"]').click();
-    await portal.locator(`${PANEL} li.role[data-account-id="111122223333"][data-role-name="AdministratorAccess"][data-exists="false"]`).waitFor();
+    await panel.click(`${roleRow('111122223333', 'AdministratorAccess')} [data-action="remove"]`);
+    await panel.confirm();
+    await panel.waitFor(`${PANEL} li.role[data-account-id="111122223333"][data-role-name="AdministratorAccess"][data-exists="false"]`);
     assert.doesNotMatch(config(env.home), /\[profile Dev\.AdministratorAccess\]/);
     assert.notEqual((await awsCallerIdentity(env.home, env.emu.url, profile)).code, 0);
 
     // "Add all" gives every role a profile.
-    await portal.locator(`${PANEL} [data-action="add-all"]`).click();
-    await portal.locator(`${PANEL} li.role[data-exists="false"]`).first().waitFor({ state: 'detached' });
-    assert.equal(await portal.locator(`${PANEL} li.role[data-exists="true"]`).count(), 3);
+    await panel.click(`${PANEL} [data-action="add-all"]`);
+    await panel.confirm();
+    await panel.waitFor(`${PANEL} li.role[data-exists="false"]`, { state: 'detached' });
+    assert.equal(await panel.count(`${PANEL} li.role[data-exists="true"]`), 3);
     assert.match(config(env.home), /^\[profile Dev\.AdministratorAccess\]$/m);
     assert.match(config(env.home), /^\[profile Dev\.ReadOnly\]$/m);
     assert.equal((config(env.home).match(/^\[profile /gm) ?? []).length, 3);
@@ -108,13 +122,14 @@ test('the panel still works on a portal page with a different DOM, and the bonus
     await portal.route(`${env.emu.url}/start`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: VARIANT }));
     await portal.goto(`${env.emu.url}/start`);
     await portal.locator('tr.entry').first().waitFor();
-    assert.equal(await portal.locator(`${PANEL} [data-field="startUrl"]`).textContent(), `${env.emu.url}/start`);
+    const panel = await closedRoot(portal, 'ssobridge-portal');
+    assert.equal(await panel.text(`${PANEL} [data-field="startUrl"]`), `${env.emu.url}/start`);
     await connectAndSignIn(env, portal);
-    assert.equal(await portal.locator(`${PANEL} li.role`).count(), 3);
+    assert.equal(await panel.count(`${PANEL} li.role`), 3);
 
-    const ro = roleRow(portal, '111122223333', 'ReadOnly');
-    await ro.locator('[data-action="add"]').click();
-    await portal.locator(`${PANEL} li.role[data-account-id="111122223333"][data-role-name="ReadOnly"][data-exists="true"]`).waitFor();
+    await panel.click(`${roleRow('111122223333', 'ReadOnly')} [data-action="add"]`);
+    await panel.confirm();
+    await panel.waitFor(`${PANEL} li.role[data-account-id="111122223333"][data-role-name="ReadOnly"][data-exists="true"]`);
     assert.match(config(env.home), /^\[profile Dev\.ReadOnly\]$/m);
     const cli = await awsCallerIdentity(env.home, env.emu.url, 'Dev.ReadOnly');
     assert.equal(cli.code, 0, cli.stderr);
@@ -123,7 +138,7 @@ test('the panel still works on a portal page with a different DOM, and the bonus
     // The page redraws itself a few more times; wait for its last drawing.
     await portal.locator('h1', { hasText: 'Accounts (6)' }).waitFor();
     assert.equal(await portal.locator('ssobridge-role').count(), 0);
-    assert.equal(await portal.locator(`${PANEL}`).count(), 1);
+    assert.equal(await panel.count(PANEL), 1);
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
     await env.close();

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::endpoints::Endpoints;
+use crate::endpoints::{partition_of, Endpoints, Partition};
 use crate::error::Error;
 use crate::http::Platform;
 use crate::login::{ensure_registration, Flow, LoginResult, Registration, SessionConfig};
@@ -225,15 +225,21 @@ async fn start<P: Platform>(
             }
             other => other?,
         };
+    let verification_uri_complete = authorization
+        .verification_uri_complete
+        .unwrap_or_else(|| authorization.verification_uri.clone());
+    // The link is opened in a tab for the person to approve in: a service that answered with
+    // somewhere else must not send them there.
+    if !verification_uri_is_expected(&verification_uri_complete, &session) {
+        return Err(Error::UntrustedVerificationUri);
+    }
     let now = platform.now_ms();
     let interval_secs = authorization
         .interval
         .filter(|i| *i > 0)
         .unwrap_or(DEFAULT_INTERVAL_SECS);
     let waiting = WaitingForUser {
-        verification_uri_complete: authorization
-            .verification_uri_complete
-            .unwrap_or_else(|| authorization.verification_uri.clone()),
+        verification_uri_complete,
         session,
         registration,
         new_registration: !reused,
@@ -247,6 +253,63 @@ async fn start<P: Platform>(
     };
     // One immediate attempt, as the CLI does: a pre-authorized client gets its token at once.
     try_token(platform, &endpoints, waiting).await
+}
+
+/// Whether a device-verification link may be opened for this login: `https` on one of the hosts
+/// the session's partition serves device pages from (`device.sso.REGION.amazonaws.com[.cn]`,
+/// `REGION.signin.aws`), on the portal's own origin (its `#/device` route), or on the origin of the
+/// configured endpoint override (test and private setups, which serve their own pages). No
+/// credentials, explicit ports (except the override's own), backslashes, spaces or control
+/// characters.
+pub fn verification_uri_is_expected(uri: &str, session: &SessionConfig) -> bool {
+    let Some(origin) = origin_of(uri) else { return false };
+    if let Some(e) = &session.endpoints {
+        if [&e.oidc, &e.portal].into_iter().any(|base| origin_of(base).as_ref() == Some(&origin)) {
+            return true;
+        }
+    }
+    if origin.scheme != "https" || origin.port.is_some() {
+        return false;
+    }
+    if origin_of(&session.start_url).is_some_and(|portal| portal.scheme == "https" && portal == origin) {
+        return true;
+    }
+    let Ok(partition) = partition_of(&session.region) else { return false };
+    let region = &session.region;
+    origin.host == format!("device.sso.{region}.{}", partition.dns_suffix())
+        || (partition != Partition::AwsCn && origin.host == format!("{region}.signin.aws"))
+}
+
+/// Scheme, lower-cased host and explicit port of an absolute http(s) URL; `None` for anything
+/// else or anything that parses differently in different URL parsers.
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: &'static str,
+    host: String,
+    port: Option<String>,
+}
+
+fn origin_of(url: &str) -> Option<Origin> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+        return None;
+    }
+    let (scheme, rest) = if let Some(r) = url.strip_prefix("https://") {
+        ("https", r)
+    } else {
+        ("http", url.strip_prefix("http://")?)
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return None;
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p.to_string())),
+        Some(_) => return None,
+        None => (authority, None),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let valid = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    valid.then_some(Origin { scheme, host, port })
 }
 
 async fn poll<P: Platform>(platform: &P, waiting: WaitingForUser) -> Result<DeviceLoginState, Error> {
@@ -652,5 +715,84 @@ mod tests {
         s.session_name = "a]b".into();
         let end = block_on(step(&p, DeviceLoginState::new(s, None)));
         assert!(matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "invalid_input"));
+    }
+
+    #[test]
+    fn verification_links_on_the_partitions_hosts_are_expected() {
+        let s = session();
+        for good in [
+            "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH",
+            "https://device.sso.eu-west-1.amazonaws.com",
+            "https://DEVICE.sso.eu-west-1.amazonaws.com./",
+            "https://eu-west-1.signin.aws/platform/authorize?request_uri=urn%3Aietf%3Ax",
+            "https://d-1234567890.awsapps.com/start/#/device?user_code=ABCD-EFGH",
+        ] {
+            assert!(verification_uri_is_expected(good, &s), "{good}");
+        }
+        let cn = SessionConfig { region: "cn-north-1".into(), start_url: "https://x.awsapps.cn/start".into(), ..session() };
+        assert!(verification_uri_is_expected("https://device.sso.cn-north-1.amazonaws.com.cn/?user_code=A", &cn));
+        assert!(!verification_uri_is_expected("https://device.sso.cn-north-1.amazonaws.com/", &cn));
+        assert!(!verification_uri_is_expected("https://cn-north-1.signin.aws/platform/authorize", &cn));
+        let gov = SessionConfig { region: "us-gov-west-1".into(), ..session() };
+        assert!(verification_uri_is_expected("https://device.sso.us-gov-west-1.amazonaws.com/", &gov));
+    }
+
+    #[test]
+    fn verification_links_anywhere_else_are_not() {
+        let s = session();
+        for bad in [
+            "http://device.sso.eu-west-1.amazonaws.com/",
+            "https://device.sso.us-east-1.amazonaws.com/",
+            "https://us-east-1.signin.aws/platform/authorize",
+            "https://device.sso.eu-west-1.amazonaws.com.evil.example/",
+            "https://evil.example/device.sso.eu-west-1.amazonaws.com/",
+            "https://evil.example/?https://device.sso.eu-west-1.amazonaws.com/",
+            "https://device.sso.eu-west-1.amazonaws.com@evil.example/",
+            "https://device.sso.eu-west-1.amazonaws.com:8443/",
+            "https://device.sso.eu-west-1.amazonaws.com\\@evil.example/",
+            "https://device.sso.eu-west-1.amazonaws.com /",
+            "https://bucket.s3.amazonaws.com/device/index.html?x=.awsapps.com/",
+            "https://other.awsapps.com/start/#/device",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "//device.sso.eu-west-1.amazonaws.com/",
+            "",
+        ] {
+            assert!(!verification_uri_is_expected(bad, &s), "{bad}");
+        }
+        // A plain-http portal (loopback test setups) does not make its origin a device page.
+        let local = SessionConfig { start_url: "http://127.0.0.1:4000/start".into(), ..session() };
+        assert!(!verification_uri_is_expected("http://127.0.0.1:4000/device", &local));
+    }
+
+    #[test]
+    fn the_endpoint_override_serves_its_own_device_pages() {
+        let s = SessionConfig {
+            endpoints: Some(Endpoints { oidc: "http://127.0.0.1:4000".into(), portal: "http://127.0.0.1:4000".into() }),
+            ..session()
+        };
+        assert!(verification_uri_is_expected("http://127.0.0.1:4000/device?user_code=ABCD-EFGH", &s));
+        assert!(verification_uri_is_expected("http://127.0.0.1:4000/platform/authorize?request_uri=x", &s));
+        assert!(!verification_uri_is_expected("http://127.0.0.1:4001/device", &s));
+        assert!(!verification_uri_is_expected("https://127.0.0.1:4000/device", &s));
+        assert!(!verification_uri_is_expected("http://evil.example/device", &s));
+        // The region's own hosts stay expected with an override.
+        assert!(verification_uri_is_expected("https://device.sso.eu-west-1.amazonaws.com/", &s));
+    }
+
+    #[test]
+    fn an_unexpected_verification_link_fails_the_login_before_polling() {
+        let mut auth = device_auth(Some(1));
+        auth["verificationUriComplete"] = json!("https://evil.example/device?user_code=ABCD-EFGH");
+        let p = FakePlatform::scripted(vec![ok(registered(START_MS / 1000 + 90 * 86400)), ok(auth)]);
+        let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
+        assert!(matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "untrusted_verification_uri"), "{end:?}");
+        // Without verificationUriComplete the plain verificationUri is judged the same way.
+        let mut auth = device_auth(Some(1));
+        auth.as_object_mut().unwrap().remove("verificationUriComplete");
+        auth["verificationUri"] = json!("http://device.sso.eu-west-1.amazonaws.com/");
+        let p = FakePlatform::scripted(vec![ok(registered(START_MS / 1000 + 90 * 86400)), ok(auth)]);
+        let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
+        assert!(matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "untrusted_verification_uri"), "{end:?}");
     }
 }

@@ -33,6 +33,9 @@ export async function handleContent(msg, sender, ctx) {
   };
   switch (msg?.type) {
     case 'deviceCode':
+      // Only the guard on a real device-verification page may ask: a page elsewhere that got a
+      // content script of ours (or fakes being one) learns nothing about running logins.
+      if (!(await isDevicePageUrl(url))) throw new CodedError('forbidden', 'not a device-verification page');
       return deviceVerdict(typeof msg.userCode === 'string' ? msg.userCode : null, /** @type {number} */ (sender.tab.id));
     case 'closeTab':
       if (sender.tab.id !== undefined) await chrome.tabs.remove(sender.tab.id);
@@ -94,6 +97,36 @@ export async function handleContent(msg, sender, ctx) {
 }
 
 // ---- device-verification pages -------------------------------------------------------------
+
+const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d+';
+const DEVICE_HOST_RE = new RegExp(`^device\\.sso\\.${REGION}\\.amazonaws\\.com(?:\\.cn)?$`);
+const SIGNIN_HOST_RE = new RegExp(`^${REGION}\\.signin\\.aws$`);
+const DEVICE_ROUTE_RE = /^#!?\/?device(?:[/?]|$)/i;
+
+/**
+ * Whether a page is one the device guard is meant for, by exact host and path (the same rules
+ * content/device.js applies; the manifest injects it only there): the OIDC device pages
+ * (`device.sso.REGION.amazonaws.com[.cn]`), `REGION.signin.aws/platform/authorize`, an access
+ * portal's `#/device` route, and the device pages of a custom portal domain.
+ * @param {string} url
+ */
+export async function isDevicePageUrl(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password) return false;
+  if (u.protocol === 'https:' && !u.port) {
+    if (DEVICE_HOST_RE.test(u.hostname)) return true;
+    if (SIGNIN_HOST_RE.test(u.hostname)) return u.pathname === '/platform/authorize';
+    if (core.portalPage(url)) return DEVICE_ROUTE_RE.test(u.hash);
+  }
+  const settings = await loadSettings();
+  if (!customDomainOf(settings.portalDomains ?? [], url)) return false;
+  return DEVICE_ROUTE_RE.test(u.hash) || /^\/device(?:\/|$)/.test(u.pathname) || u.pathname === '/platform/authorize' || u.searchParams.has('user_code');
+}
 
 /** Codes compare without case and dashes: `abcd-efgh` is `ABCDEFGH`. @param {string} code */
 const normalizeCode = (code) => code.replace(/[\s-]/g, '').toUpperCase();
@@ -222,8 +255,8 @@ async function portalView(url, hints, ctx) {
     expiresAt,
     signingIn: !!login,
     // The device flow's code is shown in the popup and on the verification page, not here: the
-    // portal page has no business with it.
-    error: error ? { code: String(error.code), message: String(error.message) } : null,
+    // portal page has no business with it. Errors as codes and our own words only.
+    error: error ? contentError(error) : null,
     hostOk: await ctx.host.request('hello', {}, { timeoutMs: 5000 }).then(() => true, () => false),
   };
 }
@@ -235,7 +268,26 @@ function roleView(r) {
 
 /** @param {any} f */
 function failedView(f) {
-  return { accountId: String(f.account?.accountId ?? f.accountId ?? ''), accountName: String(f.account?.accountName ?? f.accountName ?? ''), code: String(f.code ?? ''), message: String(f.reason ?? f.message ?? '') };
+  const { code, message } = contentError(f);
+  return { accountId: String(f.account?.accountId ?? f.accountId ?? ''), accountName: String(f.account?.accountName ?? f.accountName ?? ''), code, message };
+}
+
+/**
+ * An error as a web page may see it: the stable code and our translated text for it, never the
+ * message a host or the core wrote (those can name local paths, hence the user name).
+ * @param {any} e
+ * @returns {{ code: string, message: string }}
+ */
+export function contentError(e) {
+  const raw = typeof e?.code === 'string' ? e.code : '';
+  const code = /^[a-z][a-z0-9_]{0,63}$/.test(raw) ? raw : 'internal';
+  let message = '';
+  try {
+    message = chrome.i18n.getMessage(`err_${code}`) || chrome.i18n.getMessage('err_generic', [code]);
+  } catch {
+    // no i18n here: the code alone
+  }
+  return { code, message: message || code };
 }
 
 /** @param {any} r */

@@ -51,6 +51,8 @@ export async function signIn(name) {
       await logins.set(name, { flow: 'pkce', pending });
       const tab = await chrome.tabs.create({ url: pending.authorizeUrl });
       await logins.update(name, (r) => (r ? { ...r, tabId: tab.id } : r));
+      // A callback that never comes (tab closed, answered by something else) ends the wait.
+      chrome.alarms.create(`pkce:${name}`, { when: Math.max(Date.now() + 1000, pending.expiresAtMs || Date.now() + 600_000) });
       changed();
     }
   })().catch((e) => fail(name, e));
@@ -133,24 +135,56 @@ export async function cancel(name) {
  * later, so the login record is removed before the exchange and repeats find nothing.
  * @param {number} tabId @param {string} url
  */
-export async function onTabUrl(tabId, url) {
+export function onTabUrl(tabId, url) {
+  // One callback at a time: a foreign one is put back before the next is looked at.
+  const run = callbacks.then(() => takeCallback(tabId, url));
+  callbacks = run.catch(() => {});
+  return run;
+}
+
+/** @type {Promise<unknown>} */
+let callbacks = Promise.resolve();
+
+/** @param {number} tabId @param {string} url */
+async function takeCallback(tabId, url) {
   const all = await logins.all();
   for (const [name, record] of Object.entries(all)) {
     if (record.flow !== 'pkce' || record.tabId !== tabId) continue;
     if (!url.startsWith(`${record.pending.redirectUri}?`)) continue;
     await logins.set(name, undefined);
-    chrome.tabs.remove(tabId).catch(() => {});
+    let login;
     try {
-      await finish(name, await core.pkceComplete(record.pending, url));
+      login = await core.pkceComplete(record.pending, url);
     } catch (e) {
+      // Someone else's redirect (wrong `state`) does not end this login: it keeps waiting for
+      // its own callback, until it times out.
+      if (/** @type {any} */ (e)?.code === 'state_mismatch') {
+        await logins.set(name, record);
+        continue;
+      }
+      chrome.tabs.remove(tabId).catch(() => {});
       await fail(name, e);
+      continue;
     }
+    chrome.tabs.remove(tabId).catch(() => {});
+    chrome.alarms.clear(`pkce:${name}`);
+    await finish(name, login);
   }
+}
+
+/** A PKCE login whose callback did not come in time ends with `pkce_timeout` (Retry signs in again). @param {string} name */
+async function expirePkce(name) {
+  const record = await logins.get(name);
+  if (record?.flow !== 'pkce' || Date.now() < (record.pending.expiresAtMs || 0)) return;
+  await logins.set(name, undefined);
+  if (record.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
+  await fail(name, new CodedError('pkce_timeout', 'the sign-in page did not come back in time; sign in again'));
 }
 
 /** Continues device logins that were running when the worker stopped. */
 export async function resume() {
   for (const [name, record] of Object.entries(await logins.all())) {
+    if (record.flow === 'pkce') await expirePkce(name);
     if (record.flow === 'device' && !running.has(name)) {
       const work = driveDevice(name).catch((e) => fail(name, e));
       running.set(name, work);
@@ -190,6 +224,7 @@ function scheduleRefresh(name, expiresAtMs) {
 
 /** @param {chrome.alarms.Alarm} alarm */
 export async function onAlarm(alarm) {
+  if (alarm.name.startsWith('pkce:')) return expirePkce(alarm.name.slice('pkce:'.length));
   if (!alarm.name.startsWith('refresh:')) return;
   await refresh(alarm.name.slice('refresh:'.length)).catch(() => {});
 }

@@ -1,5 +1,25 @@
 // Settings and portals live in chrome.storage.local: nothing secret is ever stored there.
 // Tokens and in-flight logins live in chrome.storage.session (see sessions.js).
+//
+// What is stored is not trusted as it is read. On Chromium the worker makes `local` readable and
+// writable by extension pages only (sw.js), but Firefox lets content scripts, i.e. code running
+// inside web pages, write it; and the endpoint override decides where tokens are sent. So every
+// load goes through the core's checks, field by field: a field that fails is replaced by its
+// default (never used as stored), and the problem is kept in chrome.storage.session for the
+// options page to show (`settingsProblems`).
+import init from '../wasm/ssobridge_wasm.js';
+import { checkSettings, checkPortal } from '../wasm/ssobridge_wasm.js';
+
+/** @type {Promise<unknown> | null} */
+let initOnce = null;
+/**
+ * The wasm core, loaded once per page or worker (the options page loads settings too).
+ * @returns {Promise<unknown>}
+ */
+export function coreReady() {
+  initOnce ??= init();
+  return initOnce;
+}
 
 /** @typedef {{ oidc: string, portal: string }} EndpointOverride */
 /**
@@ -26,25 +46,108 @@ export const DEFAULT_SETTINGS = {
   portalDomains: [],
 };
 
+/** @typedef {{ field: string, code: string, message: string }} SettingsProblem */
+
+/**
+ * The stored settings, each field checked by the core on its own against the defaults; a field
+ * that fails falls back to its default. Custom portal domains are checked one by one.
+ * @param {unknown} stored
+ * @returns {{ settings: Settings, problems: SettingsProblem[] }}
+ */
+export function checkStoredSettings(stored) {
+  const raw = /** @type {Record<string, unknown>} */ (stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {});
+  /** @type {SettingsProblem[]} */
+  const problems = [];
+  /** @param {string} field @param {any} e */
+  const problem = (field, e) => problems.push({ field: String(e?.field || field), code: String(e?.code ?? 'invalid_input'), message: String(e?.message ?? e) });
+  /** @type {any} */
+  const settings = { ...DEFAULT_SETTINGS, portalDomains: [] };
+  for (const key of /** @type {(keyof Settings)[]} */ (Object.keys(DEFAULT_SETTINGS))) {
+    if (!(key in raw) || key === 'portalDomains') continue;
+    try {
+      settings[key] = checkSettings({ ...DEFAULT_SETTINGS, [key]: raw[key] })[key];
+    } catch (e) {
+      problem(key, e);
+    }
+  }
+  if ('portalDomains' in raw) {
+    const domains = Array.isArray(raw.portalDomains) ? raw.portalDomains : [];
+    if (!Array.isArray(raw.portalDomains)) problem('portalDomains', { code: 'invalid_input', message: 'is not a list' });
+    domains.forEach((d, i) => {
+      try {
+        settings.portalDomains.push(...(checkSettings({ ...DEFAULT_SETTINGS, portalDomains: [d] }).portalDomains ?? []));
+      } catch (e) {
+        problem(`portalDomains[${i}]`, { ...(/** @type {any} */ (e)), field: String(/** @type {any} */ (e)?.field ?? '').replace('[0]', `[${i}]`) });
+      }
+    });
+  }
+  for (const key of Object.keys(raw)) {
+    if (!(key in DEFAULT_SETTINGS)) problem(key, { code: 'invalid_input', message: 'unknown setting' });
+  }
+  try {
+    return { settings: /** @type {Settings} */ (checkSettings(settings)), problems };
+  } catch (e) {
+    // Fields that pass one by one but not together: nothing of what is stored is used.
+    problem('settings', e);
+    return { settings: { ...DEFAULT_SETTINGS, portalDomains: [] }, problems };
+  }
+}
+
 /** @returns {Promise<Settings>} */
 export async function loadSettings() {
-  const { settings } = await chrome.storage.local.get('settings');
-  return { ...DEFAULT_SETTINGS, ...(settings ?? {}) };
+  await coreReady();
+  const { settings: stored } = await chrome.storage.local.get('settings');
+  const { settings, problems } = checkStoredSettings(stored ?? {});
+  await recordProblems(problems);
+  return settings;
+}
+
+/** @param {SettingsProblem[]} problems */
+async function recordProblems(problems) {
+  const { settingsProblems: before } = await chrome.storage.session.get('settingsProblems').catch(() => ({ settingsProblems: undefined }));
+  if (JSON.stringify(before ?? []) === JSON.stringify(problems)) return;
+  await chrome.storage.session.set({ settingsProblems: problems }).catch(() => {});
+}
+
+/**
+ * What was wrong with the stored settings at their last load (empty when nothing was).
+ * @returns {Promise<SettingsProblem[]>}
+ */
+export async function settingsProblems() {
+  const { settingsProblems: problems } = await chrome.storage.session.get('settingsProblems');
+  return Array.isArray(problems) ? problems : [];
 }
 
 /** @param {Partial<Settings>} patch */
 export async function saveSettings(patch) {
   const next = { ...(await loadSettings()), ...patch };
   await chrome.storage.local.set({ settings: next });
+  // What is stored now is what was checked: the next load finds nothing wrong.
+  await recordProblems([]);
   return next;
 }
 
 /** @typedef {{ sessionName: string, startUrl: string, region: string }} Portal */
 
-/** @returns {Promise<Portal[]>} */
+/**
+ * The configured portals; an entry the core does not accept (a start URL or region planted in
+ * storage) is left out.
+ * @returns {Promise<Portal[]>}
+ */
 export async function loadPortals() {
+  await coreReady();
   const { portals } = await chrome.storage.local.get('portals');
-  return Array.isArray(portals) ? portals : [];
+  if (!Array.isArray(portals)) return [];
+  /** @type {Portal[]} */
+  const out = [];
+  for (const p of portals) {
+    try {
+      out.push(checkPortal({ sessionName: p?.sessionName, startUrl: p?.startUrl, region: p?.region }));
+    } catch {
+      // not a portal a person could have added
+    }
+  }
+  return out;
 }
 
 /** @param {Portal[]} portals */

@@ -77,12 +77,23 @@
       return reply.result;
     }
 
+    // By exact host and path, as the service worker checks the sender (background/content.js):
+    // the OIDC device pages, REGION.signin.aws/platform/authorize, a portal's #/device route.
+    // Any other host is a custom portal domain (the only other place this script is registered).
+    const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d+';
+    const DEVICE_HOST_RE = new RegExp(`^device\\.sso\\.${REGION}\\.amazonaws\\.com(?:\\.cn)?$`);
+    const SIGNIN_HOST_RE = new RegExp(`^${REGION}\\.signin\\.aws$`);
+    const PORTAL_HOST_RE = /\.(awsapps\.com|awsapps\.cn|app\.aws|portal\.amazonaws\.com)$/;
+    const DEVICE_ROUTE_RE = /^#!?\/?device(?:[/?]|$)/i;
     function isDevicePage() {
-      const { hostname, pathname, hash, search } = location;
-      if (/^device\.sso\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(hostname)) return true;
-      if (/(^|\/)device(\/|$)/i.test(pathname)) return true;
-      if (/^#!?\/?device(\/|\?|$)/i.test(hash)) return true;
-      return /[?&]user_code=/.test(search) || /[?&]user_code=/.test(hash);
+      const { protocol, hostname, pathname, hash, search } = location;
+      const aws = protocol === 'https:' && (DEVICE_HOST_RE.test(hostname) || SIGNIN_HOST_RE.test(hostname) || PORTAL_HOST_RE.test(hostname));
+      if (aws) {
+        if (DEVICE_HOST_RE.test(hostname)) return true;
+        if (SIGNIN_HOST_RE.test(hostname)) return pathname === '/platform/authorize';
+        return DEVICE_ROUTE_RE.test(hash);
+      }
+      return DEVICE_ROUTE_RE.test(hash) || /^\/device(?:\/|$)/.test(pathname) || pathname === '/platform/authorize' || /[?&]user_code=/.test(search);
     }
 
     /** @param {string | null | undefined} raw */

@@ -5,6 +5,10 @@
 // It depends on the extension's data, not on the portal's DOM (which AWS changes without notice);
 // the small buttons beside the portal's own role entries are a bonus that is left out quietly when
 // the page looks different. Drawn in a shadow root so neither the portal's styles nor ours leak.
+// The roots are closed: the page's scripts cannot reach our buttons (to focus one and wait for
+// the person's next Enter, say). Anything that signs in or writes to ~/.aws/config also asks
+// first, in the panel: a second, explicit click on Confirm, which is armed only a moment after it
+// appears (no double-click carries through) and never has the focus handed to it.
 // A classic script (content scripts cannot be modules), hence the function scope.
 (() => {
   const G = /** @type {any} */ (globalThis);
@@ -39,6 +43,9 @@
   label { display: block; margin: 6px 0; }
   input { font: inherit; padding: 3px 6px; border: 1px solid #8d99a8; border-radius: 4px; box-sizing: border-box; width: 100%; }
   .row { display: flex; gap: 8px; align-items: center; margin: 6px 0; flex-wrap: wrap; }
+  .confirm { border: 2px solid #0972d3; border-radius: 6px; padding: 8px; margin: 6px 0; background: #f2f8fd; }
+  .confirm p { margin: 0 0 6px; font-weight: 600; }
+  @media (prefers-color-scheme: dark) { .confirm { background: #0f1b2a; border-color: #539fe5; } }
   ul { list-style: none; margin: 0; padding: 0; }
   li.account { margin: 8px 0 4px; }
   li.account > .name { font-weight: 600; }
@@ -149,6 +156,14 @@
   /** @type {HTMLElement | null} */ let hostEl = null;
   /** @type {ShadowRoot | null} */ let shadow = null;
   let polls = 0;
+  /**
+   * The action waiting for the person's Confirm: what it does, in words, and the work.
+   * @type {{ text: string, run: () => Promise<void> } | null}
+   */
+  let pending = null;
+  /** When Confirm may be pressed (ms since the epoch). */
+  let armedAt = 0;
+  const ARM_DELAY_MS = 600;
 
   function ensureHost() {
     if (hostEl && shadow) {
@@ -157,7 +172,7 @@
     }
     hostEl = document.createElement('ssobridge-portal');
     hostEl.id = 'ssobridge-portal';
-    shadow = hostEl.attachShadow({ mode: 'open' });
+    shadow = hostEl.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
     shadow.append(style, el('section', { class: 'panel', role: 'complementary', 'aria-label': t('panelTitle') }));
@@ -239,6 +254,42 @@
     }
   }
 
+  /**
+   * Asks before `run`: the panel shows `text` with Confirm and Cancel.
+   * @param {string} text @param {() => Promise<void>} run
+   */
+  function confirmFirst(text, run) {
+    pending = { text, run };
+    armedAt = Date.now() + ARM_DELAY_MS;
+    collapsed = false;
+    message = null;
+    render();
+    setTimeout(() => {
+      if (!busy) shadow?.querySelector('[data-action="confirm"]')?.removeAttribute('disabled');
+    }, ARM_DELAY_MS + 20);
+    // Keyboard users land on Cancel: a stray Enter or Space never confirms.
+    /** @type {HTMLElement | null | undefined} */ (shadow?.querySelector('[data-action="cancel"]'))?.focus();
+  }
+
+  function confirmView() {
+    if (!pending) return null;
+    const armed = Date.now() >= armedAt;
+    const confirm = button(t('panelConfirm'), () => {
+      const work = pending;
+      if (!work || Date.now() < armedAt) return;
+      pending = null;
+      return work.run();
+    }, { class: 'primary', 'data-action': 'confirm', ...(armed && !busy ? {} : { disabled: '' }) });
+    const cancel = button(t('panelCancel'), () => {
+      pending = null;
+      render();
+    }, { 'data-action': 'cancel' });
+    return el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': t('panelConfirm'), 'data-field': 'confirm' }, [
+      el('p', { 'data-field': 'confirm-text' }, [pending.text]),
+      el('div', { class: 'row' }, [cancel, confirm]),
+    ]);
+  }
+
   /** @param {{ accountId: string, roleName: string }[] | null} selection */
   async function add(selection) {
     await act(async () => {
@@ -288,11 +339,14 @@
       if (view.region) parts.push(el('div', { class: 'muted', 'data-field': 'regionFrom' }, [t(view.regionFrom === 'host' ? 'panelRegionFromHost' : view.regionFrom === 'domain' ? 'panelRegionFromDomain' : 'panelRegionFromPage')]));
       parts.push(
         el('div', { class: 'row' }, [
-          button(t('panelConnect'), () => act(async () => {
-            await ask({ type: 'portalConnect', region: region.value.trim(), regionHints: regionHints() });
-            await refreshView();
-            pollSignIn();
-          }), { class: 'primary', 'data-action': 'connect', ...(busy ? { disabled: '' } : {}) }),
+          button(t('panelConnect'), () => {
+            const r = region.value.trim();
+            confirmFirst(t('panelConfirmConnect', [view.startUrl]), () => act(async () => {
+              await ask({ type: 'portalConnect', region: r, regionHints: regionHints() });
+              await refreshView();
+              pollSignIn();
+            }));
+          }, { class: 'primary', 'data-action': 'connect', ...(busy ? { disabled: '' } : {}) }),
         ]),
       );
     } else {
@@ -304,11 +358,11 @@
         parts.push(el('p', { 'data-field': 'connection' }, [t('panelSignedOut')]));
         if (view.error) parts.push(el('p', { class: 'error' }, [errorText(view.error)]));
         parts.push(el('div', { class: 'row' }, [
-          button(t('signIn'), () => act(async () => {
+          button(t('signIn'), () => confirmFirst(t('panelConfirmSignIn', [view.sessionName]), () => act(async () => {
             await ask({ type: 'portalSignIn' });
             await refreshView();
             pollSignIn();
-          }), { class: 'primary', 'data-action': 'sign-in', ...(busy ? { disabled: '' } : {}) }),
+          })), { class: 'primary', 'data-action': 'sign-in', ...(busy ? { disabled: '' } : {}) }),
         ]));
       } else {
         parts.push(el('p', { class: 'ok', 'data-field': 'connection' }, [t('panelSignedIn')]));
@@ -316,6 +370,8 @@
       }
     }
     if (message) parts.push(el('p', { class: message.kind, role: 'status', 'data-field': 'message' }, [message.text]));
+    const confirm = confirmView();
+    if (confirm) parts.unshift(confirm);
     body.append(...parts);
   }
 
@@ -335,7 +391,7 @@
     return [
       el('div', { class: 'row' }, [
         el('span', { class: 'muted', 'data-field': 'counts' }, [t('panelCounts', [String(roles.length), String(roles.length - missing)])]),
-        button(t('panelAddAll'), () => add(null), { 'data-action': 'add-all', ...(busy || missing === 0 ? { disabled: '' } : {}) }),
+        button(t('panelAddAll'), () => confirmFirst(t('panelConfirmAddAll', [String(missing)]), () => add(null)), { 'data-action': 'add-all', ...(busy || missing === 0 ? { disabled: '' } : {}) }),
       ]),
       search,
       accountList(),
@@ -357,9 +413,9 @@
       el('ul', {}, rs.map((r) => {
         const p = profileOf(r);
         const action = !p
-          ? button(t('panelAddProfile'), () => add([{ accountId: r.accountId, roleName: r.roleName }]), { 'data-action': 'add', ...(busy ? { disabled: '' } : {}) })
+          ? button(t('panelAddProfile'), () => askAdd(r), { 'data-action': 'add', ...(busy ? { disabled: '' } : {}) })
           : p.managed
-            ? button(t('remove'), () => remove(p.name), { 'data-action': 'remove', ...(busy ? { disabled: '' } : {}) })
+            ? button(t('remove'), () => confirmFirst(t('panelConfirmRemove', [p.name]), () => remove(p.name)), { 'data-action': 'remove', ...(busy ? { disabled: '' } : {}) })
             : null;
         return el('li', { class: 'role', 'data-account-id': r.accountId, 'data-role-name': r.roleName, 'data-exists': String(!!p) }, [
           el('span', { class: 'role-name' }, [
@@ -377,6 +433,15 @@
    * account id and role name they carry. Entries that carry neither get none; nothing here
    * depends on the page looking a particular way.
    */
+  /** Closed roots of the bonus buttons, which the page cannot reach and so neither can `shadowRoot`. */
+  /** @type {WeakMap<Element, ShadowRoot>} */
+  const bonusRoots = new WeakMap();
+
+  /** @param {Role} r */
+  function askAdd(r) {
+    confirmFirst(t('panelConfirmAdd', [r.profileName]), () => add([{ accountId: r.accountId, roleName: r.roleName }]));
+  }
+
   function decoratePortal() {
     for (const old of document.querySelectorAll('ssobridge-role')) {
       if (!roles || !view?.signedIn) old.remove();
@@ -392,10 +457,11 @@
       }
       const p = profileOf(r);
       const tag = existing ?? document.createElement('ssobridge-role');
-      const root = tag.shadowRoot ?? tag.attachShadow({ mode: 'open' });
+      const root = bonusRoots.get(tag) ?? tag.attachShadow({ mode: 'closed' });
+      bonusRoots.set(tag, root);
       const b = p
         ? el('button', { type: 'button', 'data-exists': 'true', title: p.name, disabled: '' }, [t('bonusHasProfile')])
-        : button(t('bonusAddProfile'), () => add([{ accountId: r.accountId, roleName: r.roleName }]), { title: r.profileName, 'data-exists': 'false' });
+        : button(t('bonusAddProfile'), () => askAdd(r), { title: r.profileName, 'data-exists': 'false' });
       const style = el('style', {}, [BONUS_STYLE]);
       root.replaceChildren(style, b);
       if (!existing) node.append(tag);

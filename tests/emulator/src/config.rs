@@ -34,6 +34,19 @@ pub struct Config {
     /// Approve every device code as soon as it is issued, and skip the consent page of
     /// `/authorize` (redirect straight back with a code).
     pub auto_approve: bool,
+    /// Which device-verification page StartDeviceAuthorization links to: the classic
+    /// `/device?user_code=…`, or the `*.signin.aws` form `/platform/authorize?request_uri=…`,
+    /// which shows no user code anywhere (in the URL or on the page).
+    pub device_page: DevicePage,
+}
+
+/// See [`Config::device_page`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum DevicePage {
+    #[default]
+    Device,
+    Signin,
 }
 
 impl Default for Config {
@@ -53,6 +66,7 @@ impl Default for Config {
             throttle: Throttle::default(),
             faults: Faults::default(),
             auto_approve: false,
+            device_page: DevicePage::Device,
         }
     }
 }

@@ -207,6 +207,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/device", get(pages::device))
         .route("/device/confirm", post(pages::device_confirm))
         .route("/device/decide", post(pages::device_decide))
+        .route("/platform/authorize", get(pages::platform_authorize).post(pages::platform_decide))
         .route("/start", get(pages::start))
         .route("/start/", get(pages::start))
         .nest("/admin", admin)

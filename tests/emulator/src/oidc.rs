@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::DevicePage;
 use crate::errors::{OidcError, OidcErrorKind as K};
 use crate::state::{self, Client, DeviceAuth, DeviceStatus, Shared, State};
 
@@ -222,11 +223,21 @@ fn start_device(sh: &Shared, body: &[u8]) -> Result<serde_json::Value, OidcError
         },
     );
     let base = &sh.base_url;
+    let complete = match st.config.device_page {
+        DevicePage::Device => format!("{base}/device?user_code={user_code}"),
+        // As AWS's newer pages do: an opaque request id, the code stays on the server.
+        DevicePage::Signin => {
+            let request_uri = format!("urn:ietf:params:oauth:request_uri:{}", state::random_string(32));
+            st.request_uris.insert(request_uri.clone(), user_code.clone());
+            let encoded: String = form_urlencoded::byte_serialize(request_uri.as_bytes()).collect();
+            format!("{base}/platform/authorize?request_uri={encoded}")
+        }
+    };
     Ok(serde_json::json!({
         "deviceCode": device_code,
         "userCode": user_code,
         "verificationUri": format!("{base}/device"),
-        "verificationUriComplete": format!("{base}/device?user_code={user_code}"),
+        "verificationUriComplete": complete,
         "expiresIn": expires_in,
         "interval": interval,
     }))

@@ -1,5 +1,6 @@
-//! Pages a person clicks through: device verification (`/device`), the sign-in/consent page
-//! behind `/authorize`, and a page shaped like the access portal (`/start`).
+//! Pages a person clicks through: device verification (`/device`, and the newer `*.signin.aws`
+//! form `/platform/authorize?request_uri=…`), the sign-in/consent page behind `/authorize`, and a
+//! page shaped like the access portal (`/start`).
 //!
 //! Plain server-rendered HTML with forms; every button has a stable id for browser tests.
 
@@ -149,6 +150,66 @@ pub async fn device_decide(AxumState(sh): Shr, body: Bytes) -> Response {
         )
         .into_response()
     }
+}
+
+/// The user code behind a signin.aws-style `request_uri`, if it is still waiting for a decision.
+fn request_code(sh: &Shared, request_uri: &str) -> Option<String> {
+    let code = sh.lock().request_uris.get(request_uri).cloned()?;
+    pending(sh, &code).then_some(code)
+}
+
+/// `GET /platform/authorize?request_uri=…`: the `*.signin.aws` device page. Like AWS's since
+/// 2026 it shows no user code, in the URL or on the page: only the application asking, and
+/// Allow / Deny. A browser extension can tell whether it is its own only by which tab it opened.
+pub async fn platform_authorize(AxumState(sh): Shr, RawQuery(q): RawQuery) -> Html<String> {
+    let pairs = form_pairs(q.as_deref().unwrap_or("").as_bytes());
+    let request_uri = field(&pairs, "request_uri").unwrap_or("");
+    let Some(code) = request_code(&sh, request_uri) else {
+        return layout("Authorize request", "<p id=\"code-error\">This request is invalid or has expired.</p>");
+    };
+    let client_name = {
+        let st = sh.lock();
+        st.user_codes
+            .get(&code)
+            .and_then(|d| st.devices.get(d))
+            .and_then(|d| st.clients.get(&d.client_id))
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    layout(
+        "Allow access?",
+        &format!(
+            "<p>Allow <strong id=\"client-name\">{}</strong> to access your data?</p>\
+             <form method=\"post\" action=\"/platform/authorize\">\
+             <input type=\"hidden\" name=\"request_uri\" value=\"{}\">\
+             <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow-access\">Allow access</button>\
+             <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny-access\">Deny access</button></form>",
+            html_escape(&client_name),
+            html_escape(request_uri)
+        ),
+    )
+}
+
+/// `POST /platform/authorize`: Allow or Deny pressed on the signin.aws-style page.
+pub async fn platform_decide(AxumState(sh): Shr, body: Bytes) -> Response {
+    let pairs = form_pairs(&body);
+    let Some(code) = request_code(&sh, field(&pairs, "request_uri").unwrap_or("")) else {
+        let page = layout("Authorize request", "<p id=\"code-error\">This request is invalid or has expired.</p>");
+        return (StatusCode::BAD_REQUEST, page).into_response();
+    };
+    // The classic page's decision, for the code behind the request (built before the await:
+    // the serializer is not Send).
+    let body = {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("user_code", &code);
+        for key in ["decision", "user"] {
+            if let Some(v) = field(&pairs, key) {
+                form.append_pair(key, v);
+            }
+        }
+        form.finish()
+    };
+    device_decide(AxumState(sh), Bytes::from(body)).await
 }
 
 /// `GET /authorize`: sign-in/consent page (or straight redirect when auto-approving).

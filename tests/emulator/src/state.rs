@@ -131,6 +131,8 @@ pub struct State {
     pub devices: HashMap<String, DeviceAuth>,
     /// User code → device code.
     pub user_codes: HashMap<String, String>,
+    /// `request_uri` of a signin.aws-style verification link → its user code (never shown).
+    pub request_uris: HashMap<String, String>,
     /// By consent id.
     pub consents: HashMap<String, Consent>,
     pub auth_codes: HashMap<String, AuthCode>,
@@ -156,6 +158,7 @@ impl State {
             clients: HashMap::new(),
             devices: HashMap::new(),
             user_codes: HashMap::new(),
+            request_uris: HashMap::new(),
             consents: HashMap::new(),
             auth_codes: HashMap::new(),
             sessions: HashMap::new(),
