@@ -11,6 +11,7 @@ use crate::secret::Secret;
 /// A request's action together with its params, tagged the way they travel:
 /// `{"action": "saveToken", "params": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "action", content = "params", rename_all = "camelCase")]
 pub enum Action {
     Hello(HelloParams),
@@ -37,10 +38,12 @@ impl Action {
 
 /// `hello`: no params.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(deny_unknown_fields)]
 pub struct HelloParams {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct HelloResult {
     /// Protocol version, [`super::PROTOCOL_VERSION`].
@@ -57,6 +60,7 @@ pub struct HelloResult {
 
 /// `saveToken`: store a token for an sso-session and make sure its section exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaveTokenParams {
     pub session_name: String,
@@ -70,6 +74,7 @@ pub struct SaveTokenParams {
 
 /// The token as CreateToken returned it, with absolute expiry timestamps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TokenParams {
     pub access_token: Secret,
@@ -85,6 +90,7 @@ pub struct TokenParams {
 
 /// What happened to a config section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum SectionChange {
     Added,
@@ -93,6 +99,7 @@ pub enum SectionChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SaveTokenResult {
     /// Path of the token cache file written.
@@ -104,6 +111,7 @@ pub struct SaveTokenResult {
 
 /// `applyProfiles`: make `[profile NAME]` sections for an existing sso-session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplyProfilesParams {
     pub session_name: String,
@@ -117,6 +125,7 @@ pub struct ApplyProfilesParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProfileSpec {
     pub name: String,
@@ -131,6 +140,7 @@ pub struct ProfileSpec {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyProfilesResult {
     pub added: Vec<String>,
@@ -150,16 +160,19 @@ pub struct ApplyProfilesResult {
 
 /// `status`: no params.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(deny_unknown_fields)]
 pub struct StatusParams {}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusResult {
     pub sessions: Vec<SessionStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionStatus {
     pub name: String,
@@ -172,6 +185,7 @@ pub struct SessionStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenStatus {
     pub expires_at: String,
@@ -180,6 +194,7 @@ pub struct TokenStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileStatus {
     pub name: String,
@@ -192,12 +207,14 @@ pub struct ProfileStatus {
 
 /// `logout`: forget the token of a session (config sections stay).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogoutParams {
     pub session_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LogoutResult {
     pub removed_files: Vec<String>,
