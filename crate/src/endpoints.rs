@@ -6,6 +6,7 @@ use crate::error::Error;
 
 /// Base URLs (no trailing `/`) of the two APIs a login and a listing talk to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Endpoints {
     /// SSO OIDC: `/client/register`, `/device_authorization`, `/token`, `/authorize`.

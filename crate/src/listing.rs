@@ -21,6 +21,7 @@ use crate::secret::Secret;
 const MAX_PAGES: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ListingOptions {
     pub rate_limit: RateLimitConfig,
@@ -44,6 +45,7 @@ impl Default for ListingOptions {
 
 /// Progress, in the order things happen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ListingEvent {
     /// ListAccounts finished: this many accounts will be listed.
@@ -63,6 +65,7 @@ pub enum ListingEvent {
 
 /// An account with all its roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountRoles {
     #[serde(flatten)]
@@ -72,6 +75,7 @@ pub struct AccountRoles {
 
 /// An account whose roles could not be listed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct FailedAccount {
     #[serde(flatten)]
@@ -82,6 +86,7 @@ pub struct FailedAccount {
 
 /// What the listing did on the wire: for progress displays and benchmarks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ListingStats {
     pub requests: u64,
@@ -92,6 +97,7 @@ pub struct ListingStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Listing {
     /// In ListAccounts order.

@@ -25,6 +25,7 @@ const MAX_FIELD_LEN: usize = 64;
 
 /// One account-role pair to name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileInput {
     pub account_id: String,
@@ -35,6 +36,7 @@ pub struct ProfileInput {
 
 /// A named profile, ready for the native host's `applyProfiles`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct NamedProfile {
     pub name: String,

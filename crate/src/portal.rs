@@ -14,6 +14,7 @@ const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
 /// One account as ListAccounts returns it; the name and email may be missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     pub account_id: String,

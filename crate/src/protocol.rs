@@ -23,6 +23,7 @@ pub const MAX_MESSAGE_LEN: usize = 1024 * 1024;
 
 /// The `id` of a request, echoed in its reply: a non-negative integer or a string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(untagged)]
 pub enum RequestId {
     Number(u64),
@@ -39,6 +40,7 @@ pub struct Request {
 
 /// `host` member of every reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HostInfo {
     pub version: String,
     pub protocol: u32,
@@ -53,12 +55,14 @@ impl HostInfo {
 
 /// A reply: `id`, `host`, then `ok: true, result` or `ok: false, error`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Reply {
     /// The request's id; `null` when the request was too broken to read one.
     pub id: Option<RequestId>,
     pub host: HostInfo,
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "unknown"))]
     pub result: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBody>,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Tuning of [`AdaptiveRateLimit`]; the defaults fit the portal API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RateLimitConfig {
     /// Requests per second to start at (near the service's budget).

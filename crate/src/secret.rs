@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// through [`Secret::expose`] or serialisation. Serialisation is transparent on purpose: the
 /// extension persists login state in `chrome.storage.session` and hands tokens to the native host.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(transparent)]
 pub struct Secret(String);
 

@@ -12,6 +12,7 @@ use crate::names::{is_name_char, MAX_NAME_LEN};
 
 /// A configured access portal: one `[sso-session]` in `~/.aws/config`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Portal {
     pub session_name: String,
@@ -73,6 +74,7 @@ pub fn suggest_session_name(start_url: &str) -> String {
 
 /// Where a page found open in the browser points, when it is an access portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct PortalPage {
     pub start_url: String,
@@ -108,6 +110,7 @@ fn host_of(url: &str) -> Option<&str> {
 
 /// Which login flow the extension runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub enum LoginFlow {
     Pkce,
@@ -116,6 +119,7 @@ pub enum LoginFlow {
 
 /// The options page, as stored in `chrome.storage.local` (nothing secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
     pub name_template: String,
@@ -136,6 +140,7 @@ pub struct Settings {
 
 /// A custom domain that serves an access portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PortalDomain {
     /// `https://sso.example.com` (or a loopback `http://` origin for tests): no path.

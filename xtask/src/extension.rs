@@ -6,6 +6,8 @@ use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod locales;
+
 /// Where wasm-bindgen's output goes; `extension/tsconfig.json` reads the `.d.ts` from here.
 const WASM_OUT: &str = "target/extension-wasm/wasm";
 const WASM_STEM: &str = "ssobridge_wasm";
@@ -18,6 +20,7 @@ pub fn build() -> Result {
     prereqs::ensure_rust_targets()?;
     prereqs::ensure_wasm_bindgen()?;
     prereqs::ensure_npm()?;
+    locales::check()?;
     build_wasm()?;
     typecheck()?;
     for browser in ["chromium", "firefox"] {

@@ -26,6 +26,7 @@ pub const MAX_TRANSIENT_POLL_FAILURES: u32 = 5;
 /// Where a device login stands. Serialised with a `state` tag (`registering`, `waitingForUser`,
 /// `done`, `failed`) and camelCase fields, so the extension can store it and show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "state", rename_all = "camelCase", try_from = "wire::StateWire")]
 #[allow(clippy::large_enum_variant)] // one value per login, moved a handful of times
 pub enum DeviceLoginState {
@@ -47,6 +48,7 @@ pub enum DeviceLoginState {
 
 /// A device authorization waiting for approval, with everything needed to keep polling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WaitingForUser {
     pub session: SessionConfig,

@@ -24,6 +24,7 @@ pub const REGISTRATION_REUSE_MARGIN_MS: u64 = 15 * 60 * 1000;
 
 /// Which sso-session to log into; what the person configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SessionConfig {
     /// The sso-session name; also in the client name `sso-bridge-{session}`.
@@ -81,6 +82,7 @@ impl SessionConfig {
 /// Which flow a registration was made for: the CLI keeps them apart (a device registration has no
 /// grant types; an authorization-code one must have `authorization_code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub enum Flow {
     Device,
@@ -89,6 +91,7 @@ pub enum Flow {
 
 /// A RegisterClient result, stored by the extension and reused across logins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Registration {
     pub client_id: String,
@@ -115,6 +118,7 @@ impl Registration {
 
 /// An access token as CreateToken returned it, with its expiry made absolute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Token {
     pub access_token: Secret,
@@ -129,6 +133,7 @@ pub struct Token {
 /// Unknown fields are accepted here (unlike the nested types) so the extension can pass a
 /// device login's `{"state": "done", ...}` object wherever a login result is expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResult {
     pub session: SessionConfig,

@@ -21,6 +21,7 @@ pub const VERIFIER_LEN: usize = 64;
 
 /// A PKCE login waiting for its callback. Persist it (it holds the verifier) until [`complete`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PkcePending {
     pub session: SessionConfig,

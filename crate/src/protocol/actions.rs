@@ -11,6 +11,7 @@ use crate::secret::Secret;
 /// A request's action together with its params, tagged the way they travel:
 /// `{"action": "saveToken", "params": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(tag = "action", content = "params", rename_all = "camelCase")]
 pub enum Action {
     Hello(HelloParams),
@@ -41,10 +42,12 @@ impl Action {
 
 /// `hello`: no params.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(deny_unknown_fields)]
 pub struct HelloParams {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct HelloResult {
     /// Protocol version, [`super::PROTOCOL_VERSION`].
@@ -61,6 +64,7 @@ pub struct HelloResult {
 
 /// `saveToken`: store a token for an sso-session and make sure its section exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaveTokenParams {
     pub session_name: String,
@@ -82,6 +86,7 @@ fn is_false(b: &bool) -> bool {
 
 /// The token as CreateToken returned it, with absolute expiry timestamps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TokenParams {
     pub access_token: Secret,
@@ -97,6 +102,7 @@ pub struct TokenParams {
 
 /// What happened to a config section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum SectionChange {
     Added,
@@ -105,6 +111,7 @@ pub enum SectionChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SaveTokenResult {
     /// Path of the token cache file written.
@@ -116,6 +123,7 @@ pub struct SaveTokenResult {
 
 /// `applyProfiles`: make `[profile NAME]` sections for an existing sso-session.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplyProfilesParams {
     pub session_name: String,
@@ -137,6 +145,7 @@ pub struct ApplyProfilesParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProfileSpec {
     pub name: String,
@@ -151,6 +160,7 @@ pub struct ProfileSpec {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyProfilesResult {
     pub added: Vec<String>,
@@ -174,16 +184,19 @@ pub struct ApplyProfilesResult {
 
 /// `status`: no params.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(deny_unknown_fields)]
 pub struct StatusParams {}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusResult {
     pub sessions: Vec<SessionStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionStatus {
     pub name: String,
@@ -199,6 +212,7 @@ pub struct SessionStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenStatus {
     pub expires_at: String,
@@ -207,6 +221,7 @@ pub struct TokenStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileStatus {
     pub name: String,
@@ -219,12 +234,14 @@ pub struct ProfileStatus {
 
 /// `logout`: forget the token of a session (config sections stay).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogoutParams {
     pub session_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LogoutResult {
     pub removed_files: Vec<String>,
@@ -232,12 +249,14 @@ pub struct LogoutResult {
 
 /// `undo`: restore the config as it was before the `applyProfiles` that returned the token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UndoParams {
     pub undo_token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct UndoResult {
     pub restored: bool,
@@ -248,6 +267,7 @@ pub struct UndoResult {
 /// `removeSession`: forget a portal: its token and CLI role credentials, and, with
 /// `removeProfiles`, the profiles sso-bridge made for it and its `[sso-session]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RemoveSessionParams {
     pub session_name: String,
@@ -259,6 +279,7 @@ pub struct RemoveSessionParams {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RemoveSessionResult {
     /// The token cache file and CLI role-credential files removed (or, on a dry run, that would be).

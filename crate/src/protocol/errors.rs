@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Machine-readable error codes. APPEND-ONLY: never rename, reorder or reuse a code, because the
 /// extension maps each one to a translated sentence and a remedial action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The message is not a JSON object with `id`, `action` and `params`, not UTF-8, not JSON, or
@@ -89,6 +90,7 @@ impl ErrorCode {
 
 /// The `error` member of a failed reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ErrorBody {
     pub code: ErrorCode,
     /// One English sentence for logs and bug reports; the UI shows its own text for `code`.

@@ -1,58 +1,90 @@
-//! Conversions between JS values and core types, and core errors as JS `Error`s with a `code`.
+//! Conversions between JS values and core types (serde-wasm-bindgen, no JSON text), and core
+//! errors as JS `Error`s with a `code`.
 //!
-//! Values cross as JSON text (`JSON.stringify` / `JSON.parse` on the JS side of the call)
-//! decoded by serde_json: the core's types already go through serde_json, and a second serde
-//! format (serde-wasm-bindgen) would duplicate every (de)serializer in the module (~30 KB).
+//! One converter per type: `from_js::<T>` / `to_js::<T>` are the only generic parts, so each
+//! boundary type carries one (de)serializer, shared by every export that takes or returns it.
+//! The JS side and the error texts live in non-inlined helpers that every type shares.
 
-use js_sys::JSON;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_wasm_bindgen::{Deserializer, Serializer};
 use ssobridge_core::error::Error;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// A JS value into a core type; a shape error becomes an `invalid_input` JS error. `undefined`
-/// reads as `null`, so optional arguments may be left out.
-///
-/// Only the decoding itself is generic: the JS side and the error text are in non-inlined
-/// helpers, so the ~20 instantiations do not each carry a copy (issue 3's size budget).
+/// Plain JSON-compatible objects, because the service worker keeps these values in
+/// `chrome.storage.session` and passes them back after a restart: maps (and `#[serde(flatten)]`
+/// structs, which serialise as maps) become objects, not `Map`s; `None` becomes `null`, not
+/// `undefined`; integers stay numbers (a u64 above 2^53 is an error, never a BigInt).
+const SERIALIZER: Serializer = Serializer::json_compatible();
+
+/// A JS value into a core type. `undefined` and `null` read as `None`, so optional arguments may
+/// be left out. A shape error is an `invalid_input` error naming the field path and the expected
+/// type. Unknown fields are ignored (serde-wasm-bindgen reads only the fields a type has).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let text = js_json(value, what)?;
-    serde_json::from_str(&text).map_err(|e| invalid_input(what, &e))
+    serde_path_to_error::deserialize(Deserializer::from(value)).map_err(|e| shape_error(what, e))
 }
 
-/// `JSON.stringify(value)`, with `undefined` as `null`.
-#[inline(never)]
-fn js_json(value: JsValue, what: &str) -> Result<String, JsValue> {
-    if value.is_undefined() {
-        return Ok("null".to_string());
-    }
-    Ok(JSON::stringify(&value)
-        .map_err(|_| js_error("invalid_input", &format!("invalid {what}: not JSON-serialisable"), &[]))?
-        .as_string()
-        .unwrap_or_else(|| "null".to_string()))
+/// A core value into a plain JS object.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value.serialize(&SERIALIZER).map_err(encode_error)
 }
 
 #[inline(never)]
-fn invalid_input(what: &str, e: &serde_json::Error) -> JsValue {
-    // serde's message names the field and the expected type; cut it short of echoing values.
-    let detail = e.to_string();
-    let detail = detail.split(" at line ").next().unwrap_or("");
+fn encode_error(e: serde_wasm_bindgen::Error) -> JsValue {
     js_error(
-        "invalid_input",
-        &format!("invalid {what}: {}", truncate(detail, 200)),
+        "internal",
+        &format!(
+            "cannot convert a value for JavaScript: {}",
+            message_of(e.into())
+        ),
         &[],
     )
 }
 
-/// A core value into a plain JS object.
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    json_to_js(serde_json::to_string(value))
+/// `invalid_input` for a value of the wrong shape: `invalid session: `registration.clientId`:
+/// invalid type: expected a string`, with `field` set to the path. Never echoes a value (it may
+/// be a token): serde's "invalid type: string "…"" and "unknown variant `…`" lose the value.
+#[inline(never)]
+fn shape_error(what: &str, e: serde_path_to_error::Error<serde_wasm_bindgen::Error>) -> JsValue {
+    let path = e.path().to_string();
+    let detail = message_of(e.into_inner().into());
+    let detail = detail.as_str();
+    // "missing field `x`" points at the object that lacks it: name the field itself.
+    let missing = detail
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let path = match missing {
+        Some(name) if path == "." => name.to_string(),
+        Some(name) => format!("{path}.{name}"),
+        None => path,
+    };
+    let detail = if let Some((head, expected)) = detail.split_once(", expected ") {
+        let kind = head.split(':').next().unwrap_or("invalid value");
+        let kind = if kind.starts_with("unknown variant") {
+            "unknown variant"
+        } else {
+            kind
+        };
+        format!("{kind}: expected {expected}")
+    } else {
+        detail.to_string()
+    };
+    let detail = truncate(&detail, 200);
+    if path == "." {
+        js_error("invalid_input", &format!("invalid {what}: {detail}"), &[])
+    } else {
+        let message = format!("invalid {what}: `{path}`: {detail}");
+        js_error("invalid_input", &message, &[("field", path.into())])
+    }
 }
 
-#[inline(never)]
-fn json_to_js(text: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
-    let text = text.map_err(|e| js_error("internal", &e.to_string(), &[]))?;
-    JSON::parse(&text).map_err(|_| js_error("internal", "JSON.parse failed", &[]))
+/// The message of a JS `Error` (serde-wasm-bindgen's errors are JS `Error`s).
+fn message_of(value: JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(err) => err.message().into(),
+        None => value.as_string().unwrap_or_default(),
+    }
 }
 
 /// `new Error(message)` with `name = "SsoBridgeError"`, `code`, and any extra properties.

@@ -1,15 +1,17 @@
 //! The JS-facing API of the SSO Bridge core. Every function here converts between JS values and
 //! core types and calls into `ssobridge_core`; the logic lives in the core.
 //!
-//! Errors are JS `Error`s named `SsoBridgeError` with a stable `code` (see `types.rs`).
-//! Async functions return Promises. State objects are plain JSON-compatible objects, so the
-//! service worker can keep them in `chrome.storage.session` and pass them back after a restart.
+//! Values cross as typed objects (serde-wasm-bindgen, `convert.rs`); their TypeScript types are
+//! generated from the core's Rust types. Errors are JS `Error`s named `SsoBridgeError` with a
+//! stable `code` (see `declarations.rs`). Async functions return Promises. State objects are plain
+//! JSON-compatible objects, so the service worker can keep them in `chrome.storage.session` and
+//! pass them back after a restart.
 
 mod convert;
+mod declarations;
 mod platform;
 mod plan;
 mod setup;
-mod types;
 
 use convert::{core_error, from_js, js_error, to_js};
 use platform::WebPlatform;

@@ -12,7 +12,7 @@ pub fn suggest_session_name(#[wasm_bindgen(js_name = "startUrl")] start_url: &st
 }
 
 /// The start URL (and region, when the host names it) of an access-portal page, or null.
-#[wasm_bindgen(js_name = portalPage, unchecked_return_type = "{ startUrl: string; region: string | null } | null")]
+#[wasm_bindgen(js_name = portalPage, unchecked_return_type = "PortalPage | null")]
 pub fn portal_page(url: &str) -> Result<JsValue, JsValue> {
     to_js(&setup::portal_page(url))
 }

@@ -19,6 +19,10 @@ export class CodedError extends Error {
   }
 }
 
+/** @typedef {import('../wasm/ssobridge_wasm.js').HostAction} HostAction */
+/** @template {HostAction} A @typedef {import('../wasm/ssobridge_wasm.js').HostParams<A>} HostParams */
+/** @typedef {import('../wasm/ssobridge_wasm.js').HostResults} HostResults */
+
 /** @typedef {{ resolve: (v: any) => void, reject: (e: Error) => void, timer: ReturnType<typeof setTimeout> }} Pending */
 
 export class HostClient {
@@ -37,10 +41,13 @@ export class HostClient {
   }
 
   /**
-   * Sends one request and resolves with its `result`, or rejects with a CodedError.
-   * @param {string} action @param {object} [params] @param {{ timeoutMs?: number }} [opts]
+   * Sends one request and resolves with its `result`, or rejects with a CodedError. Params and
+   * result are typed per action from the Rust protocol types (`HostParams`, `HostResults`).
+   * @template {HostAction} A
+   * @param {A} action @param {HostParams<A>} params @param {{ timeoutMs?: number }} [opts]
+   * @returns {Promise<HostResults[A]>}
    */
-  request(action, params = {}, opts = {}) {
+  request(action, params, opts = {}) {
     const port = this.connect();
     const id = this.nextId++;
     clearTimeout(this.idleTimer);
@@ -71,7 +78,7 @@ export class HostClient {
     return port;
   }
 
-  /** @param {any} msg */
+  /** @param {any} msg a `Reply` (HostReply) from the wire; checked here, so not trusted to match */
   onReply(msg) {
     if (msg?.host) this.hostInfo = msg.host;
     const entry = typeof msg?.id === 'number' ? this.pending.get(msg.id) : undefined;

@@ -1,0 +1,241 @@
+//! Build check: every error code a person can meet has a message in `_locales/en` and `ja`.
+//!
+//! The popup, options page and portal panel show `chrome.i18n.getMessage("err_" + code)` and fall
+//! back to the English developer message when there is none, so a code without a message shows
+//! English to a Japanese reader. The codes come from their one source each: the core's
+//! `Error::code()` (crate/src/error.rs), the protocol's `ErrorCode::ALL`
+//! (crate/src/protocol/errors.rs), and the codes the extension's JS throws (`new CodedError(...)`,
+//! `new DomainError(...)`, `code: ...` / `code = ...`).
+use crate::sh::{root, Result};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+const LOCALES: [&str; 2] = ["en", "ja"];
+const PREFIX: &str = "err_";
+
+/// Core codes that only steer the device-flow poll loop and never reach a person.
+const INTERNAL_CORE_CODES: [&str; 2] = ["authorization_pending", "slow_down"];
+
+pub fn check() -> Result {
+    let mut codes = BTreeSet::new();
+    codes.extend(
+        core_codes()?
+            .into_iter()
+            .filter(|c| !INTERNAL_CORE_CODES.contains(&c.as_str())),
+    );
+    codes.extend(protocol_codes()?);
+    codes.extend(js_codes(&root().join("extension/src"))?);
+    let mut missing = Vec::new();
+    for locale in LOCALES {
+        let path = root()
+            .join("extension/_locales")
+            .join(locale)
+            .join("messages.json");
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let messages: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for code in &codes {
+            let message = messages[format!("{PREFIX}{code}")]["message"]
+                .as_str()
+                .unwrap_or("");
+            if message.trim().is_empty() {
+                missing.push(format!("{locale}: {PREFIX}{code}"));
+            }
+        }
+    }
+    if missing.is_empty() {
+        eprintln!(
+            "locales: all {} error codes have en and ja messages",
+            codes.len()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "error codes without a message in extension/_locales (add them):\n  {}",
+            missing.join("\n  ")
+        ))
+    }
+}
+
+/// The string literals of the arms of `Error::code()`.
+fn core_codes() -> Result<Vec<String>> {
+    let path = root().join("crate/src/error.rs");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let start = text
+        .find("fn code(&self)")
+        .ok_or("crate/src/error.rs has no `fn code(&self)`")?;
+    let body = block_after(&text[start..]).ok_or("crate/src/error.rs: `fn code` has no body")?;
+    let codes: Vec<String> = body
+        .split("=>")
+        .skip(1)
+        .filter_map(|arm| quoted(arm, '"').into_iter().next())
+        .collect();
+    if codes.is_empty() {
+        return Err(
+            "found no codes in `Error::code()` (crate/src/error.rs): update this check".into(),
+        );
+    }
+    Ok(codes)
+}
+
+/// `ErrorCode::ALL`'s variants in their wire spelling (serde `rename_all = "snake_case"`).
+fn protocol_codes() -> Result<Vec<String>> {
+    let path = root().join("crate/src/protocol/errors.rs");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let start = text
+        .find("const ALL")
+        .ok_or("crate/src/protocol/errors.rs has no `const ALL`")?;
+    let list = &text[start..];
+    let list = &list[list.find('=').ok_or("`ALL` has no value")?..];
+    let list = &list[..list.find("];").ok_or("`ALL` is not an array")?];
+    let codes: Vec<String> = list
+        .split("ErrorCode::")
+        .skip(1)
+        .map(|v| snake_case(v.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("")))
+        .collect();
+    if codes.is_empty() {
+        return Err("found no codes in `ErrorCode::ALL`: update this check".into());
+    }
+    Ok(codes)
+}
+
+/// Codes in the extension's JS: the first argument of `new XxxError(` (not the built-in error
+/// classes) and whatever is assigned to a `code`.
+fn js_codes(dir: &Path) -> Result<Vec<String>> {
+    let mut codes = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            codes.extend(js_codes(&path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            codes.extend(codes_in_js(&text));
+        }
+    }
+    Ok(codes)
+}
+
+fn codes_in_js(text: &str) -> Vec<String> {
+    const BUILT_IN: [&str; 5] = ["", "Type", "Range", "Syntax", "Reference"];
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("Error(") {
+        let before = &text[..at];
+        let class_start = before
+            .rfind(|c: char| !c.is_alphanumeric() && c != '_')
+            .map_or(0, |i| i + 1);
+        if !before[..class_start].ends_with("new ") || BUILT_IN.contains(&&before[class_start..]) {
+            continue;
+        }
+        let args = &text[at + "Error(".len()..];
+        let first = &args[..args.find([',', ')']).unwrap_or(args.len())];
+        out.extend(quoted(first, '\'').into_iter().filter(|s| is_code(s)));
+    }
+    let mut rest = text;
+    while let Some(i) = rest.find("code") {
+        let after = rest[i + 4..].trim_start();
+        let preceded = rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let assigned =
+            after.starts_with(':') || (after.starts_with('=') && !after.starts_with("=="));
+        if assigned
+            && !preceded
+            && !rest[i + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
+            let value = &after[1..];
+            let value = &value[..value.find([';', ',', '}', '\n']).unwrap_or(value.len())];
+            out.extend(values_in(value));
+        }
+        rest = &rest[i + 4..];
+    }
+    out
+}
+
+/// The string literals an expression may evaluate to: not those passed to a call
+/// (`el('code', ...)` is not a code).
+fn values_in(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut parts = expr.split('\'');
+    let mut before = parts.next().unwrap_or("");
+    while let (Some(literal), Some(after)) = (parts.next(), parts.next()) {
+        if !before.trim_end().ends_with('(') && is_code(literal) {
+            out.push(literal.to_string());
+        }
+        before = after;
+    }
+    out
+}
+
+fn is_code(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !s.starts_with('_')
+}
+
+/// The texts between pairs of `q`.
+fn quoted(s: &str, q: char) -> Vec<String> {
+    s.split(q).skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The text inside the first `{ ... }` block (braces balanced).
+fn block_after(s: &str) -> Option<&str> {
+    let open = s.find('{')?;
+    let mut depth = 0;
+    for (i, c) in s[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&s[open + 1..open + i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn snake_case(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_codes_js_throws() {
+        let js = "throw new CodedError('not_listed', 'list first');\n\
+                  reject(new CodedError(err.code ?? 'host_error', 'x'));\n\
+                  throw new Error('boom');\n\
+                  const code = /x/.test(why) ? 'host_missing' : 'host_disconnected';\n\
+                  Object.assign(e, { code: reply?.error?.code ?? 'no_answer' });\n\
+                  if (e.code === 'ignored') {}\n\
+                  const code = el('code', {}, [c]);\n";
+        let mut got = codes_in_js(js);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "host_disconnected",
+                "host_error",
+                "host_missing",
+                "no_answer",
+                "not_listed"
+            ]
+        );
+    }
+
+    #[test]
+    fn snake_cases_variants() {
+        assert_eq!(snake_case("ConfigParseError"), "config_parse_error");
+    }
+}
