@@ -9,7 +9,7 @@ localize(document);
 /** @type {{ sessionName: string, roles: any[], failed: any[], done: number, total: number | null, finished: boolean } | null} */
 let listing = null;
 /** @type {Set<string>} */ const selected = new Set();
-/** @type {{ sessionName: string, selection: any[] | null, prune: boolean } | null} */ let pending = null;
+/** @type {{ sessionName: string, selection: any[] | null, prune: boolean, names: { accountId: string, roleName: string, name: string }[] } | null} */ let pending = null;
 let os = 'linux';
 
 /** State pushes from the worker. A stopped worker drops the port; reconnecting wakes it again. */
@@ -70,7 +70,8 @@ function renderPortals() {
       ];
       if (valid) actions.push(button(t('accounts'), () => openAccounts(p.sessionName), 'accounts'));
       if (token) actions.push(button(t('logout'), () => act({ type: 'logout', sessionName: p.sessionName }), 'logout'));
-      actions.push(button(t('remove'), () => act({ type: 'removePortal', sessionName: p.sessionName }), 'remove'));
+      actions.push(button(t('remove'), () => confirmRemove(p.sessionName), 'remove'));
+      if (p.error?.code === 'session_conflict' && token) actions.push(button(t('takeOver'), () => act({ type: 'takeOverSession', sessionName: p.sessionName }), 'takeOver'));
       return el('li', { 'data-session': p.sessionName }, [
         el('div', { class: 'portal-head' }, [
           el('span', { class: 'portal-name' }, [p.sessionName]),
@@ -83,6 +84,40 @@ function renderPortals() {
     }),
   );
   if (state.portals.length === 0) byId('add-portal').setAttribute('open', '');
+}
+
+/**
+ * Remove asks first: what will happen, whether the profiles go too (with the exact diff), then
+ * an explicit Remove.
+ * @param {string} sessionName
+ */
+function confirmRemove(sessionName) {
+  const li = document.querySelector(`li[data-session="${CSS.escape(sessionName)}"]`);
+  if (!li || li.querySelector('.confirm-remove')) return;
+  const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', id: `remove-profiles-${sessionName}`, 'data-action': 'removeProfiles' }));
+  const diff = el('pre', { class: 'diff', hidden: '' }, []);
+  box.addEventListener('change', async () => {
+    diff.hidden = !box.checked;
+    if (!box.checked) return;
+    try {
+      const plan = await ask({ type: 'planRemovePortal', sessionName, removeProfiles: true });
+      diff.textContent = plan.diff || t('noChanges');
+    } catch (e) {
+      fail(e);
+    }
+  });
+  const cancel = button(t('cancel'), () => panel.remove(), 'cancelRemove');
+  const panel = el('div', { class: 'confirm-remove', role: 'group' }, [
+    el('p', {}, [t('removePortalConfirm', [sessionName])]),
+    el('label', {}, [box, ' ', t('removeProfilesToo')]),
+    diff,
+    el('div', { class: 'portal-actions' }, [
+      button(t('confirmRemove'), () => act({ type: 'removePortal', sessionName, removeProfiles: box.checked }), 'confirmRemove'),
+      cancel,
+    ]),
+  ]);
+  li.append(panel);
+  cancel.focus();
 }
 
 /** @param {string} label @param {() => void} onClick @param {string} [action] a stable name for tests */
@@ -192,7 +227,8 @@ function renderAccounts() {
       return el('li', { 'data-role': roleKey(r), 'data-profile': r.profileName }, [
         box,
         el('span', { class: 'account' }, [`${r.accountName} · ${r.roleName}`]),
-        el('span', { class: 'meta' }, [`${r.accountId} → ${r.profileName} `, r.exists ? el('span', { class: 'exists' }, [t('exists')]) : null]),
+        el('span', { class: 'meta' }, [`${r.accountId} → `, nameInput(r), ' ', r.exists ? el('span', { class: 'exists' }, [t('exists')]) : null,
+          ...(r.notes ?? []).filter((/** @type {any} */ n) => n.kind !== 'existing').map((/** @type {any} */ n) => el('span', { class: 'note', 'data-note': n.kind }, [t(`note_${n.kind}`)]))]),
       ]);
     }),
   );
@@ -200,17 +236,49 @@ function renderAccounts() {
   /** @type {HTMLButtonElement} */ (byId('sync-all')).disabled = !l.finished;
 }
 byId('search').addEventListener('input', renderAccounts);
+
+/** Names the person typed, by role; sent with the plan, which checks them. @type {Map<string, string>} */
+const names = new Map();
+
+/** The proposed profile name, editable before anything is written. @param {any} r */
+function nameInput(r) {
+  if (r.state === 'handWritten') return el('span', {}, [r.profileName]);
+  const input = /** @type {HTMLInputElement} */ (el('input', { type: 'text', class: 'profile-name', 'aria-label': t('profileNameFor', [`${r.accountName} ${r.roleName}`]) || r.profileName, spellcheck: 'false' }));
+  input.value = names.get(roleKey(r)) ?? r.profileName;
+  input.addEventListener('change', () => {
+    const v = input.value.trim();
+    if (!v || v === r.profileName) names.delete(roleKey(r));
+    else names.set(roleKey(r), v);
+  });
+  return input;
+}
+
+/** @returns {{ accountId: string, roleName: string, name: string }[]} */
+function nameEdits() {
+  return [...names].map(([key, name]) => {
+    const at = key.indexOf('/');
+    return { accountId: key.slice(0, at), roleName: key.slice(at + 1), name };
+  });
+}
 byId('accounts-back').addEventListener('click', () => show('home'));
 
 /** @param {any[] | null} selection null = every listed role */
 async function review(selection) {
   if (!listing) return;
   const prune = /** @type {HTMLInputElement} */ (byId('prune')).checked && selection === null;
-  pending = { sessionName: listing.sessionName, selection, prune };
+  pending = {
+    sessionName: listing.sessionName,
+    selection: selection && selection.map((r) => ({ accountId: r.accountId, roleName: r.roleName })),
+    prune,
+    names: nameEdits(),
+  };
   try {
     const plan = await ask({ type: 'planProfiles', ...pending });
     byId('review-summary').textContent = t('planSummary', [String(plan.added.length), String(plan.updated.length), String(plan.removed.length), String(plan.unchanged.length)]);
     byId('diff').textContent = plan.diff || t('noChanges');
+    const failed = plan.failedAccounts?.length ?? 0;
+    byId('review-failed').textContent = failed ? t('reviewFailedKept', [String(failed)]) : '';
+    byId('review-failed').hidden = !failed;
     show('review');
   } catch (e) {
     fail(e);
@@ -225,6 +293,9 @@ byId('apply').addEventListener('click', async () => {
     const r = await ask({ type: 'applyProfiles', ...pending });
     byId('done-summary').textContent = t('planSummary', [String(r.added.length), String(r.updated.length), String(r.removed.length), String(r.unchanged.length)]);
     byId('done-profiles').replaceChildren(...[...r.added, ...r.updated, ...r.unchanged].map((name) => profileRow(name)));
+    undoToken = r.undoToken ?? null;
+    byId('undo').hidden = !undoToken;
+    byId('undone').hidden = true;
     if (listing) {
       const written = new Set([...r.added, ...r.updated, ...r.unchanged]);
       const removed = new Set(r.removed);
@@ -238,6 +309,21 @@ byId('apply').addEventListener('click', async () => {
   }
 });
 byId('done-back').addEventListener('click', () => show('accounts'));
+
+/** The last apply's undo token: Undo restores the file while it has not changed since. @type {string | null} */
+let undoToken = null;
+byId('undo').addEventListener('click', async () => {
+  if (!undoToken) return;
+  try {
+    await ask({ type: 'undo', undoToken });
+    undoToken = null;
+    byId('undo').hidden = true;
+    byId('undone').hidden = false;
+    if (listing) void openAccounts(listing.sessionName);
+  } catch (e) {
+    fail(e);
+  }
+});
 
 /** One profile with copy buttons for the commands a person runs next. @param {string} name */
 function profileRow(name) {

@@ -2,7 +2,7 @@
 // the popup), name with the person's template, and hand the chosen profiles to the native host.
 import * as core from './core.js';
 import { tokens } from './vault.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, loadPortals } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
 
@@ -17,7 +17,7 @@ export function init(h, onProgress) {
   progress = onProgress;
 }
 
-/** The last finished listing per session, for planning without listing again. @type {Map<string, any[]>} */
+/** The last finished listing per session (the core's Listing), for planning without listing again. @type {Map<string, any>} */
 const listed = new Map();
 
 /** @param {string} name */
@@ -27,73 +27,88 @@ async function login(name) {
   return l;
 }
 
-/** Names of the profiles that already exist for this session, from the host. @param {string} name */
-async function existingProfiles(name) {
-  const status = await host.request('status', {});
-  const session = (status.sessions ?? []).find((/** @type {any} */ s) => s.name === name);
-  return new Set((session?.profiles ?? []).map((/** @type {any} */ p) => p.name));
+/**
+ * What the core plans from: the listing, the host's status of EVERY session, the settings and
+ * the person's choices. The rules (names, clashes, takeovers, what prune may remove) are the core's.
+ * @param {string} name @param {any} listing
+ * @param {{ selection?: any[] | null, prune?: boolean, names?: any[], takeover?: string[] }} choices
+ */
+async function planFor(name, listing, choices) {
+  const [settings, portals, status] = await Promise.all([loadSettings(), loadPortals(), host.request('status', {})]);
+  const portal = portals.find((p) => p.sessionName === name);
+  if (!portal) throw new CodedError('unknown_session', `no portal named ${name}`, 'sessionName');
+  const selection = choices.selection == null ? null : choices.selection.map((r) => ({ accountId: String(r.accountId), roleName: String(r.roleName) }));
+  return core.makePlan({
+    sessionName: name,
+    listing,
+    sessions: status.sessions,
+    otherProfiles: [],
+    template: settings.nameTemplate,
+    region: core.profileRegion(portal.profileRegion ?? undefined, settings.defaultRegion, portal.region),
+    output: settings.defaultOutput || null,
+    selection,
+    names: choices.names ?? [],
+    prune: !!choices.prune && selection === null,
+    takeover: choices.takeover ?? [],
+  });
+}
+
+/** What the picker shows for a plan: every listed role with its profile name and why it reads so. @param {any} plan @param {any} listing */
+function listingView(plan, listing) {
+  return {
+    roles: plan.profiles.map((/** @type {any} */ p) => ({
+      accountId: p.accountId,
+      accountName: p.accountName ?? p.accountId,
+      roleName: p.roleName,
+      profileName: p.name,
+      exists: p.state !== 'new',
+      state: p.state,
+      notes: p.notes ?? [],
+    })),
+    failed: listing.failed.map((/** @type {any} */ f) => ({ accountId: f.accountId, accountName: f.accountName, reason: f.message, code: f.code })),
+    done: listing.accounts.length,
+    total: listing.accounts.length + listing.failed.length,
+    finished: true,
+  };
 }
 
 /** Lists every account and role, naming each role's profile. @param {string} name */
 export async function listAccounts(name) {
   const l = await login(name);
-  const settings = await loadSettings();
-  const exists = await existingProfiles(name).catch(() => new Set());
   return keepAlive(async () => {
-    const result = await core.listAccounts(l, (/** @type {any} */ p) => progress(name, { done: p.done, total: p.total }));
-    const named = core.nameProfiles(settings.nameTemplate, name, result.roles);
-    // nameProfiles keeps input order, so names pair up with the listed roles by index.
-    const roles = result.roles.map((r, i) => ({ ...r, profileName: named[i].name, exists: exists.has(named[i].name) }));
-    listed.set(name, roles);
-    const listing = { roles, failed: result.failed, done: result.accountsListed, total: result.accountsTotal, finished: true };
-    progress(name, listing);
-    return listing;
+    const listing = await core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
+      if (event.type === 'accountsTotal') progress(name, { done: 0, total: event.total });
+      else progress(name, { done: event.done, total: event.total });
+    }, null);
+    listed.set(name, listing);
+    const view = listingView(await planFor(name, listing, { selection: null }), listing);
+    progress(name, view);
+    return view;
   });
 }
 
 /**
- * The profiles to write: the selected roles, or every listed role when `selection` is null.
- * @param {string} name @param {any[] | null} selection
+ * Plans, then (unless it is a dry run) applies: the host gets exactly the plan's request. The
+ * reply carries the plan's own account of what it keeps and why, for the review.
+ * @param {{ sessionName: string, selection: any[] | null, prune: boolean, names?: any[], takeover?: string[] }} req @param {boolean} dryRun
  */
-async function profilesFor(name, selection) {
-  const settings = await loadSettings();
-  const all = listed.get(name);
-  if (!all) throw new CodedError('not_listed', 'list the accounts first');
-  const wanted = selection === null ? all : all.filter((r) => selection.some((s) => s.accountId === r.accountId && s.roleName === r.roleName));
-  return wanted.map((r) => ({
-    name: r.profileName,
-    accountId: r.accountId,
-    roleName: r.roleName,
-    region: settings.defaultRegion,
-    ...(settings.defaultOutput ? { output: settings.defaultOutput } : {}),
-  }));
-}
-
-/** @param {{ sessionName: string, selection: any[] | null, prune: boolean }} req @param {boolean} dryRun */
 export async function applyProfiles(req, dryRun) {
-  const profiles = await profilesFor(req.sessionName, req.selection);
-  return host.request('applyProfiles', { sessionName: req.sessionName, profiles, prune: !!req.prune && req.selection === null, dryRun });
+  const listing = listed.get(req.sessionName);
+  if (!listing) throw new CodedError('not_listed', 'list the accounts first');
+  const plan = await planFor(req.sessionName, listing, req);
+  if (!plan.request) {
+    const c = plan.conflicts[0];
+    throw Object.assign(new CodedError('name_conflict', `${c.name}: ${c.reason.kind}`, 'names'), { conflicts: plan.conflicts });
+  }
+  const result = await host.request('applyProfiles', { ...plan.request, prune: false, dryRun });
+  return { ...result, kept: plan.kept, failedAccounts: plan.failedAccounts, planned: plan.remove };
 }
 
 /**
- * Removes one profile SSO Bridge made for this session (the portal panel's "Remove"). The host
- * removes profiles by pruning, so this sends the session's other managed profiles as they are
- * (name, account, role: keys it already has are left alone) with `prune: true`.
+ * Removes one profile SSO Bridge made for this session (the portal panel's "Remove"): the host
+ * removes exactly that name, and only if it is this session's own profile.
  * @param {string} sessionName @param {string} profileName
  */
 export async function removeProfile(sessionName, profileName) {
-  const status = await host.request('status', {});
-  const session = (status.sessions ?? []).find((/** @type {any} */ s) => s.name === sessionName);
-  const managed = (session?.profiles ?? []).filter((/** @type {any} */ p) => p.managed);
-  if (!managed.some((/** @type {any} */ p) => p.name === profileName)) {
-    throw new CodedError('not_managed', `${profileName} is not a profile SSO Bridge made for ${sessionName}`);
-  }
-  const keep = managed.filter((/** @type {any} */ p) => p.name !== profileName);
-  // A managed profile someone edited until it lost its account or role cannot be listed; pruning
-  // would remove it too, so nothing is removed instead.
-  if (keep.some((/** @type {any} */ p) => !p.accountId || !p.roleName)) {
-    throw new CodedError('profile_incomplete', 'another SSO Bridge profile of this session lacks its account or role; fix ~/.aws/config first');
-  }
-  const profiles = keep.map((/** @type {any} */ p) => ({ name: p.name, accountId: p.accountId, roleName: p.roleName }));
-  return host.request('applyProfiles', { sessionName, profiles, prune: true, dryRun: false });
+  return host.request('applyProfiles', { sessionName, profiles: [], remove: [profileName], takeover: [], prune: false, dryRun: false });
 }

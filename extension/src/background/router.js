@@ -36,9 +36,14 @@ export async function handle(msg, sender, ctx) {
       await savePortals([...portals, portal]);
       return after(portal);
     }
+    case 'planRemovePortal':
+      return sessions.removePortal(String(msg.sessionName), !!msg.removeProfiles, true);
     case 'removePortal':
-      await savePortals((await loadPortals()).filter((p) => p.sessionName !== msg.sessionName));
-      return after({});
+      return after(await sessions.removePortal(String(msg.sessionName), !!msg.removeProfiles, false));
+    case 'takeOverSession':
+      return after(await sessions.takeOverSession(String(msg.sessionName)));
+    case 'undo':
+      return after(await ctx.host.request('undo', { undoToken: String(msg.undoToken ?? '') }));
     case 'signIn':
       // Returns once the login is under way (or joined); progress arrives as state pushes.
       void sessions.signIn(msg.sessionName);

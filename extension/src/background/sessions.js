@@ -3,7 +3,7 @@
 // worker resumes where it was, and every finished login handed to the native host.
 import * as core from './core.js';
 import { logins, tokens, registrations, errors } from './vault.js';
-import { loadPortals, loadSettings } from './settings.js';
+import { loadPortals, savePortals, loadSettings } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
 
@@ -34,8 +34,14 @@ const running = new Map();
  * @param {string} name
  */
 export async function signIn(name) {
+  if (running.has(name)) return;
   const existing = await logins.get(name);
-  if (existing || running.has(name)) return;
+  if (existing) {
+    // The core decides whether the stored login still runs (same portal, not expired) to join it.
+    const stored = existing.flow === 'device' ? existing.state : existing.pending;
+    if (core.loginJoinable(stored, await sessionConfig(name), Date.now())) return;
+    await logins.set(name, undefined);
+  }
   const work = (async () => {
     await errors.set(name, undefined);
     const session = await sessionConfig(name);
@@ -216,10 +222,42 @@ export async function logout(name) {
   changed();
 }
 
+/**
+ * Saves the finished login's token again, taking over an `[sso-session]` of that name that has
+ * another start URL or region (the person confirmed it after a `session_conflict`).
+ * @param {string} name
+ */
+export async function takeOverSession(name) {
+  const login = await tokens.get(name);
+  if (!login) throw new CodedError('not_signed_in', `${name} is not signed in`);
+  await host.request('saveToken', { ...core.saveTokenParams(login), takeover: true });
+  await errors.set(name, undefined);
+  changed();
+}
+
+/**
+ * Removes a portal: ends its sign-in at the portal, forgets its tokens, registration and alarms,
+ * and has the host remove its token file (and, if asked, its profiles and [sso-session]). With
+ * `dryRun` only the host's account of what would go is returned.
+ * @param {string} name @param {boolean} removeProfiles @param {boolean} dryRun
+ */
+export async function removePortal(name, removeProfiles, dryRun) {
+  if (dryRun) return host.request('removeSession', { sessionName: name, removeProfiles, dryRun: true });
+  const login = await tokens.get(name);
+  if (login) await core.logoutAtPortal(login).catch(() => {});
+  const record = await logins.get(name);
+  if (record?.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
+  await Promise.all([tokens.set(name, undefined), logins.set(name, undefined), registrations.set(name, undefined), errors.set(name, undefined)]);
+  await Promise.all([chrome.alarms.clear(`refresh:${name}`), chrome.alarms.clear(`pkce:${name}`)]);
+  const result = await host.request('removeSession', { sessionName: name, removeProfiles, dryRun: false });
+  await savePortals((await loadPortals()).filter((p) => p.sessionName !== name));
+  changed();
+  return result;
+}
+
 /** Refresh a little before botocore would, so the CLI never has to. @param {string} name @param {number} expiresAtMs */
 function scheduleRefresh(name, expiresAtMs) {
-  const when = Math.max(Date.now() + 60_000, expiresAtMs - 20 * 60_000);
-  chrome.alarms.create(`refresh:${name}`, { when });
+  chrome.alarms.create(`refresh:${name}`, { when: core.refreshAtMs(expiresAtMs, Date.now()) });
 }
 
 /** @param {chrome.alarms.Alarm} alarm */

@@ -37,7 +37,7 @@ export function coreReady() {
 /** @type {Settings} */
 export const DEFAULT_SETTINGS = {
   nameTemplate: '{account_name}.{role_name}',
-  defaultRegion: 'us-east-1',
+  defaultRegion: '',
   defaultOutput: 'json',
   loginFlow: 'pkce',
   pruneDefault: false,
@@ -127,7 +127,7 @@ export async function saveSettings(patch) {
   return next;
 }
 
-/** @typedef {{ sessionName: string, startUrl: string, region: string }} Portal */
+/** @typedef {import('../wasm/ssobridge_wasm.js').Portal} Portal  the core's type (generated) */
 
 /**
  * The configured portals; an entry the core does not accept (a start URL or region planted in
