@@ -79,6 +79,29 @@ fn aws_cli_v1_uses_what_the_host_wrote() {
     assert_eq!(emu.counts().get("CreateToken").copied().unwrap_or(0), 1, "no refresh for a fresh token: {:?}", emu.counts());
 }
 
+/// Issue 9: a second portal with an account of the same name asks for the same profile; the host
+/// refuses the rebind, and the AWS CLI still answers for the first portal's account.
+#[test]
+fn a_refused_rebind_keeps_the_profile_on_its_account() {
+    let emu = emulator();
+    let home = common::temp_home();
+    let token = device_login(&emu, START_URL);
+    write_with_host(home.path(), &token, now() + token.expires_in);
+    let run = common::run_json(
+        home.path(),
+        &[
+            common::save_token(1, "other", "http://127.0.0.1:9/start", "aoaOther", "2099-01-01T00:00:00Z"),
+            common::apply(2, "other", json!([{"name": "dev", "accountId": "999988887777", "roleName": "AdministratorAccess"}]), false),
+        ],
+    );
+    assert_eq!(run.replies[0]["ok"], true, "{}", run.replies[0]);
+    assert_eq!(run.replies[1]["error"]["code"], "profile_owned_by_other_session", "{}", run.replies[1]);
+    let out = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", "dev", "--output", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let identity: serde_json::Value = serde_json::from_slice(&out.stdout).expect("identity JSON");
+    assert_eq!(identity["Account"], "111122223333");
+}
+
 #[test]
 fn botocore_refreshes_a_near_expiry_token_and_the_file_stays_strict() {
     let emu = emulator();

@@ -1,6 +1,7 @@
 //! Every request/response example in PROTOCOL.md, run in order through the real binary in one
-//! temporary HOME. Placeholders: `<HOME>` (the temp home), `<VERSION>` (host version), and the
-//! string `"<any>"` (any value). An `ini config` block is written to `~/.aws/config` first.
+//! temporary HOME. Placeholders: `<HOME>` (the temp home), `<VERSION>` (host version), the
+//! string `"<any>"` (any value), and in requests `<undoToken>` (the last `undoToken` a reply
+//! carried). An `ini config` block is written to `~/.aws/config` first.
 
 mod common;
 
@@ -62,11 +63,12 @@ fn every_protocol_md_example_holds() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../PROTOCOL.md")).expect("read PROTOCOL.md");
     let steps = steps(&doc);
     let exchanges = steps.iter().filter(|s| matches!(s, Step::Exchange { .. })).count();
-    assert!(exchanges >= 15, "expected every action and error example, found {exchanges}");
+    assert!(exchanges >= 27, "expected every action and error example, found {exchanges}");
     let home = common::temp_home();
     let home_str = home.path().to_str().expect("utf-8 temp path").to_string();
     let mut session = common::Session::start(home.path());
     let mut failures = Vec::new();
+    let mut undo_token = String::new();
     for step in &steps {
         match step {
             Step::Config(text) => {
@@ -77,7 +79,11 @@ fn every_protocol_md_example_holds() {
             Step::Exchange { request, response, line } => {
                 let expected: Value = serde_json::from_str(response).unwrap_or_else(|e| panic!("PROTOCOL.md line {line}: response is not JSON: {e}"));
                 // Requests go out byte for byte (one example is deliberately not JSON).
-                let actual = send_raw(&mut session, request.trim().as_bytes());
+                let request = request.trim().replace("<undoToken>", &undo_token);
+                let actual = send_raw(&mut session, request.as_bytes());
+                if let Some(token) = actual["result"]["undoToken"].as_str() {
+                    undo_token = token.to_string();
+                }
                 if !matches(&expected, &actual, &home_str) {
                     failures.push(format!("PROTOCOL.md request at line {line}:\n  expected {expected}\n  actual   {actual}"));
                 }
