@@ -10,7 +10,7 @@
 mod convert;
 mod declarations;
 mod platform;
-mod setup;
+pub mod setup;
 
 use convert::{core_error, from_js, js_error, to_js};
 use platform::WebPlatform;
