@@ -5,6 +5,7 @@
 use crate::extension;
 use crate::sh::{self, cmd, root, Result};
 
+mod cold_start;
 mod host;
 
 /// One line of the table.
@@ -26,7 +27,7 @@ type Step = fn() -> Result<Vec<Row>>;
 
 pub fn run() -> Result {
     let steps: [(&str, Step); 3] =
-        [("listing", listing), ("extension size", extension_size), ("native host", host::run)];
+        [("listing", listing), ("extension", extension), ("native host", host::run)];
     let mut rows = Vec::new();
     let mut crashed = Vec::new();
     for (name, step) in steps {
@@ -104,17 +105,27 @@ fn core_bench(name: &str) -> Result<serde_json::Value> {
     serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
 }
 
+/// The extension, built once: its size and its service worker's cold start.
+fn extension() -> Result<Vec<Row>> {
+    extension::build()?;
+    let mut rows = extension_size()?;
+    rows.extend(cold_start::run()?);
+    Ok(rows)
+}
+
+/// Issue 16's ceiling for the wasm core plus its JS glue, gzip.
+const SIZE_BUDGET_BYTES: u64 = 160_000;
+
 /// The wasm core plus its JS glue as a browser downloads them: gzip, from the optimised build.
 fn extension_size() -> Result<Vec<Row>> {
-    extension::build()?;
     let dir = root().join("target/extension-wasm/wasm");
     let (wasm, js) = (gzip_size(&dir.join("ssobridge_wasm_bg.wasm"))?, gzip_size(&dir.join("ssobridge_wasm.js"))?);
     let kb = |n: u64| n as f64 / 1000.0;
     Ok(vec![Row::new(
         "extension wasm + JS glue, gzip",
         format!("{:.1} KB (wasm {:.1} + js {:.1})", kb(wasm + js), kb(wasm), kb(js)),
-        "<= 120 KB",
-        Some(wasm + js <= 120_000),
+        format!("<= {} KB", SIZE_BUDGET_BYTES / 1000),
+        Some(wasm + js <= SIZE_BUDGET_BYTES),
     )])
 }
 

@@ -10,8 +10,8 @@
 mod convert;
 mod declarations;
 mod platform;
-mod plan;
-mod setup;
+pub mod plan;
+pub mod setup;
 
 use convert::{core_error, from_js, js_error, to_js};
 use platform::WebPlatform;

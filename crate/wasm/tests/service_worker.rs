@@ -241,3 +241,63 @@ async fn pkce_begin_builds_the_authorize_url_in_the_browser() {
     .unwrap_err();
     assert_eq!(get_str(&err, "code"), "state_mismatch");
 }
+
+/// Values cross as plain JSON-compatible objects (what chrome.storage.session keeps): no `Map`
+/// for flattened structs, `null` (not `undefined`) for `None`, numbers for u64 timestamps.
+#[wasm_bindgen_test]
+fn values_are_plain_json_compatible_objects() {
+    let page = ssobridge_wasm::setup::portal_page("https://acme.awsapps.com/start/#/").unwrap();
+    assert_eq!(get_str(&page, "startUrl"), "https://acme.awsapps.com/start");
+    assert!(Reflect::has(&page, &"region".into()).unwrap(), "None is kept as a key");
+    assert!(get(&page, "region").is_null(), "None is null, not undefined");
+    assert!(ssobridge_wasm::setup::portal_page("https://example.com/").unwrap().is_null());
+
+    let state = ssobridge_wasm::device_login_new(session("plain"), JsValue::UNDEFINED).unwrap();
+    assert_eq!(
+        js_sys::Object::get_prototype_of(&state),
+        js_sys::Object::get_prototype_of(&js_sys::Object::new().into()),
+        "a plain object"
+    );
+    let named = ssobridge_wasm::name_profiles(
+        "{account_name}.{role_name}",
+        "plain",
+        js(json!([{"accountId": "111122223333", "accountName": null, "roleName": "Admin"}])),
+    )
+    .unwrap();
+    let first = js_sys::Array::from(&named).get(0);
+    assert!(!first.is_instance_of::<js_sys::Map>());
+    assert_eq!(get_str(&first, "accountId"), "111122223333");
+    // Through JSON text and back, the value is the same.
+    assert_eq!(
+        String::from(JSON::stringify(&through_storage(&state)).unwrap()),
+        String::from(JSON::stringify(&state).unwrap())
+    );
+}
+
+/// Shape errors name the field path and the expected type, never the value (it may be a secret).
+#[wasm_bindgen_test]
+fn shape_errors_name_the_field_never_the_value() {
+    let registration = js(json!({"clientId": "c", "clientSecret": "s", "expiresAtMs": "TOPSECRET-1",
+        "flow": "device", "region": "us-east-1", "startUrl": "https://x", "scopes": []}));
+    let err = ssobridge_wasm::device_login_new(session("shape"), registration).unwrap_err();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get_str(&err, "name"), "SsoBridgeError");
+    assert_eq!(get_str(&err, "code"), "invalid_input");
+    assert_eq!(get_str(&err, "field"), "expiresAtMs");
+    let message = get_str(&err, "message");
+    assert!(message.contains("`expiresAtMs`") && message.contains("expected"), "{message}");
+    assert!(!message.contains("TOPSECRET"), "{message}");
+
+    // A missing field is named with its own path.
+    let state = js(json!({"state": "registering", "session": {"sessionName": "x", "region": "us-east-1"}}));
+    let err = ssobridge_wasm::device_login_cancel(state).unwrap_err();
+    assert_eq!(get_str(&err, "field"), "session.startUrl", "{}", get_str(&err, "message"));
+
+    // An unknown enum value is not echoed either.
+    let bad = json!({"sessionName": "x", "startUrl": "https://x", "region": "us-east-1"});
+    let state = js(json!({"state": "registering", "session": bad, "registration": {"clientId": "c",
+        "clientSecret": "s", "expiresAtMs": 1, "flow": "TOPSECRET-2", "region": "r", "startUrl": "u", "scopes": []}}));
+    let err = ssobridge_wasm::device_login_cancel(state).unwrap_err();
+    assert_eq!(get_str(&err, "code"), "invalid_input");
+    assert!(!get_str(&err, "message").contains("TOPSECRET"), "{}", get_str(&err, "message"));
+}
