@@ -41,9 +41,7 @@ pub fn partition_of(region: &str) -> Result<Partition, Error> {
     let parts: Vec<&str> = region.split('-').collect();
     let well_formed = region.len() <= 32
         && parts.len() >= 3
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].len() <= 2
         && !parts[parts.len() - 1].is_empty()
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
@@ -74,10 +72,7 @@ impl Endpoints {
     /// An explicit pair of base URLs (tests, the emulator, private setups). Only `http(s)://` URLs
     /// without query or fragment are accepted; a trailing `/` is dropped.
     pub fn custom(oidc: &str, portal: &str) -> Result<Self, Error> {
-        Ok(Endpoints {
-            oidc: base_url("endpoints.oidc", oidc)?,
-            portal: base_url("endpoints.portal", portal)?,
-        })
+        Ok(Endpoints { oidc: base_url("endpoints.oidc", oidc)?, portal: base_url("endpoints.portal", portal)? })
     }
 
     /// The override when there is one (validated), else the region's public endpoints. The region
@@ -98,10 +93,7 @@ fn base_url(field: &str, url: &str) -> Result<String, Error> {
         .ok_or_else(|| Error::invalid_input(field, "must start with https:// or http://"))?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || url.contains(['?', '#', ' ', '\n', '\r', '\t']) || host.contains('@') {
-        return Err(Error::invalid_input(
-            field,
-            "must be a plain base URL (no credentials, query or fragment)",
-        ));
+        return Err(Error::invalid_input(field, "must be a plain base URL (no credentials, query or fragment)"));
     }
     Ok(url.trim_end_matches('/').to_string())
 }
@@ -119,10 +111,7 @@ mod tests {
         assert_eq!(cn.oidc, "https://oidc.cn-northwest-1.amazonaws.com.cn");
         assert_eq!(cn.portal, "https://portal.sso.cn-northwest-1.amazonaws.com.cn");
         assert_eq!(partition_of("us-gov-west-1"), Ok(Partition::AwsUsGov));
-        assert_eq!(
-            Endpoints::for_region("us-gov-east-1").unwrap().oidc,
-            "https://oidc.us-gov-east-1.amazonaws.com"
-        );
+        assert_eq!(Endpoints::for_region("us-gov-east-1").unwrap().oidc, "https://oidc.us-gov-east-1.amazonaws.com");
         assert_eq!(partition_of("ap-southeast-4"), Ok(Partition::Aws));
     }
 
@@ -142,11 +131,7 @@ mod tests {
             "us--1",
             "us-east-1 ",
         ] {
-            assert_eq!(
-                partition_of(bad).map_err(|e| e.code()),
-                Err("invalid_region"),
-                "{bad:?}"
-            );
+            assert_eq!(partition_of(bad).map_err(|e| e.code()), Err("invalid_region"), "{bad:?}");
         }
     }
 
@@ -154,10 +139,7 @@ mod tests {
     fn override_is_validated_and_trimmed() {
         let e = Endpoints::resolve(
             "us-east-1",
-            Some(&Endpoints {
-                oidc: "http://127.0.0.1:9/".into(),
-                portal: "http://127.0.0.1:9".into(),
-            }),
+            Some(&Endpoints { oidc: "http://127.0.0.1:9/".into(), portal: "http://127.0.0.1:9".into() }),
         )
         .unwrap();
         assert_eq!(e.oidc, "http://127.0.0.1:9");

@@ -74,9 +74,7 @@ fn parse_template(template: &str) -> Result<Vec<Piece<'_>>, Error> {
         pieces.push(Piece::Literal(rest));
     }
     if !pieces.iter().any(|p| matches!(p, Piece::Field(_))) {
-        return Err(bad(
-            "uses no placeholder, so every profile would get the same name".into()
-        ));
+        return Err(bad("uses no placeholder, so every profile would get the same name".into()));
     }
     Ok(pieces)
 }
@@ -126,13 +124,9 @@ fn render(pieces: &[Piece<'_>], session: &str, input: &ProfileInput) -> String {
             Piece::Literal(s) => out.push_str(s),
             Piece::Field("account_id") => out.push_str(&account_id),
             // A missing or unusable account name falls back to the id, as the CLI's listing does.
-            Piece::Field("account_name") => out.push_str(
-                &input
-                    .account_name
-                    .as_deref()
-                    .and_then(field_value)
-                    .unwrap_or_else(|| account_id.clone()),
-            ),
+            Piece::Field("account_name") => {
+                out.push_str(&input.account_name.as_deref().and_then(field_value).unwrap_or_else(|| account_id.clone()))
+            }
             Piece::Field("role_name") => out.push_str(&field_value(&input.role_name).unwrap_or_else(|| "role".into())),
             Piece::Field(_) => out.push_str(&field_value(session).unwrap_or_default()),
         }
@@ -157,18 +151,16 @@ fn with_suffix(base: &str, suffix: &str) -> String {
 pub fn name_profiles(template: &str, session: &str, inputs: &[ProfileInput]) -> Result<Vec<NamedProfile>, Error> {
     let pieces = parse_template(template)?;
     let mut seen = HashSet::new();
-    let inputs: Vec<&ProfileInput> = inputs
-        .iter()
-        .filter(|i| seen.insert((i.account_id.clone(), i.role_name.clone())))
-        .collect();
+    let inputs: Vec<&ProfileInput> =
+        inputs.iter().filter(|i| seen.insert((i.account_id.clone(), i.role_name.clone()))).collect();
     let mut names: Vec<String> = inputs.iter().map(|i| render(&pieces, session, i)).collect();
 
     // Two different accounts called "prod": both become prod-<id>. Then the same account reached
     // twice by a template without {role_name}: add the role.
-    let suffixes: [&dyn Fn(&ProfileInput) -> String; 2] = [
-        &|i| field_value(&i.account_id).unwrap_or_else(|| "account".into()),
-        &|i| field_value(&i.role_name).unwrap_or_else(|| "role".into()),
-    ];
+    let suffixes: [&dyn Fn(&ProfileInput) -> String; 2] =
+        [&|i| field_value(&i.account_id).unwrap_or_else(|| "account".into()), &|i| {
+            field_value(&i.role_name).unwrap_or_else(|| "role".into())
+        }];
     for suffix in suffixes {
         let mut count: HashMap<&str, usize> = HashMap::new();
         for n in &names {
@@ -203,11 +195,7 @@ pub fn name_profiles(template: &str, session: &str, inputs: &[ProfileInput]) -> 
     Ok(inputs
         .iter()
         .zip(names)
-        .map(|(i, name)| NamedProfile {
-            name,
-            account_id: i.account_id.clone(),
-            role_name: i.role_name.clone(),
-        })
+        .map(|(i, name)| NamedProfile { name, account_id: i.account_id.clone(), role_name: i.role_name.clone() })
         .collect())
 }
 
@@ -217,11 +205,7 @@ mod tests {
     use crate::names::check_name;
 
     fn input(id: &str, name: Option<&str>, role: &str) -> ProfileInput {
-        ProfileInput {
-            account_id: id.into(),
-            account_name: name.map(Into::into),
-            role_name: role.into(),
-        }
+        ProfileInput { account_id: id.into(), account_name: name.map(Into::into), role_name: role.into() }
     }
 
     fn names(template: &str, inputs: &[ProfileInput]) -> Vec<String> {
@@ -237,10 +221,7 @@ mod tests {
         let i = [input("111122223333", Some("prod"), "AdministratorAccess")];
         assert_eq!(names(DEFAULT_TEMPLATE, &i), ["prod.AdministratorAccess"]);
         assert_eq!(names(CLI_TEMPLATE, &i), ["AdministratorAccess-111122223333"]);
-        assert_eq!(
-            names("{session}-{account_name}-{role_name}", &i),
-            ["corp-prod-AdministratorAccess"]
-        );
+        assert_eq!(names("{session}-{account_name}-{role_name}", &i), ["corp-prod-AdministratorAccess"]);
     }
 
     #[test]
@@ -263,10 +244,7 @@ mod tests {
                 "{account_name:?}"
             );
         }
-        assert_eq!(
-            names(DEFAULT_TEMPLATE, &[input("111122223333", None, "Admin")]),
-            ["111122223333.Admin"]
-        );
+        assert_eq!(names(DEFAULT_TEMPLATE, &[input("111122223333", None, "Admin")]), ["111122223333.Admin"]);
         assert_eq!(sanitize("a--b"), "a-b");
         assert_eq!(sanitize("-.-"), "");
     }
@@ -290,40 +268,24 @@ mod tests {
         let b = input("222222222222", Some("prod"), "Admin");
         let c = input("333333333333", Some("dev"), "Admin");
         let forward = names(DEFAULT_TEMPLATE, &[a.clone(), b.clone(), c.clone()]);
-        assert_eq!(
-            forward,
-            ["prod.Admin-111111111111", "prod.Admin-222222222222", "dev.Admin"]
-        );
+        assert_eq!(forward, ["prod.Admin-111111111111", "prod.Admin-222222222222", "dev.Admin"]);
         let backward = names(DEFAULT_TEMPLATE, &[c, b, a]);
-        assert_eq!(
-            backward,
-            ["dev.Admin", "prod.Admin-222222222222", "prod.Admin-111111111111"]
-        );
+        assert_eq!(backward, ["dev.Admin", "prod.Admin-222222222222", "prod.Admin-111111111111"]);
     }
 
     #[test]
     fn remaining_collisions_get_role_then_counter() {
         // A template without the role: the role tells the two profiles of one account apart.
-        let n = names(
-            "{account_name}",
-            &[input("1", Some("x"), "Admin"), input("1", Some("x"), "Dev")],
-        );
+        let n = names("{account_name}", &[input("1", Some("x"), "Admin"), input("1", Some("x"), "Dev")]);
         assert_eq!(n, ["x-1-Admin", "x-1-Dev"]);
         // Sanitising makes two different account names equal, and a third is already the suffixed form.
         let n = names(
             DEFAULT_TEMPLATE,
-            &[
-                input("2", Some("a b"), "R"),
-                input("3", Some("a-b"), "R"),
-                input("4", Some("a-b.R-2"), "x"),
-            ],
+            &[input("2", Some("a b"), "R"), input("3", Some("a-b"), "R"), input("4", Some("a-b.R-2"), "x")],
         );
         assert_eq!(n.iter().collect::<HashSet<_>>().len(), 3, "{n:?}");
         // Duplicate pairs are named once.
-        assert_eq!(
-            names(CLI_TEMPLATE, &[input("1", None, "R"), input("1", None, "R")]),
-            ["R-1"]
-        );
+        assert_eq!(names(CLI_TEMPLATE, &[input("1", None, "R"), input("1", None, "R")]), ["R-1"]);
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
     if !trimmed.start_url.starts_with("https://") && !is_loopback(&trimmed.start_url) {
         return Err(Error::invalid_input("startUrl", "must start with https://"));
     }
-    partition_of(&trimmed.region).map_err(|_| Error::invalid_input("region", "is not an AWS region such as us-east-1"))?;
+    partition_of(&trimmed.region)
+        .map_err(|_| Error::invalid_input("region", "is not an AWS region such as us-east-1"))?;
     SessionConfig {
         session_name: trimmed.session_name.clone(),
         start_url: trimmed.start_url.clone(),
@@ -56,7 +57,11 @@ pub fn suggest_session_name(start_url: &str) -> String {
     };
     let name: String = label.chars().map(|c| if is_name_char(c) { c } else { '-' }).take(MAX_NAME_LEN).collect();
     let name = name.trim_matches('-');
-    if name.is_empty() { "sso".to_string() } else { name.to_string() }
+    if name.is_empty() {
+        "sso".to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 /// Where a page found open in the browser points, when it is an access portal.
@@ -151,10 +156,17 @@ pub fn check_settings(settings: &Settings) -> Result<Settings, Error> {
         let field = format!("portalDomains[{i}]");
         let rest = d.origin.split_once("://").map_or("", |(_, r)| r).trim_end_matches('/');
         let bare = host_of(&d.origin).is_some() && !rest.contains(['/', '?', '#', '@']);
-        if !bare || !(d.origin.starts_with("https://") || is_loopback(&d.origin)) || d.origin.contains(char::is_whitespace) {
-            return Err(Error::invalid_input(&format!("{field}.origin"), "must be an origin such as https://sso.example.com"));
+        if !bare
+            || !(d.origin.starts_with("https://") || is_loopback(&d.origin))
+            || d.origin.contains(char::is_whitespace)
+        {
+            return Err(Error::invalid_input(
+                &format!("{field}.origin"),
+                "must be an origin such as https://sso.example.com",
+            ));
         }
-        partition_of(&d.region).map_err(|_| Error::invalid_input(&format!("{field}.region"), "is not an AWS region"))?;
+        partition_of(&d.region)
+            .map_err(|_| Error::invalid_input(&format!("{field}.region"), "is not an AWS region"))?;
     }
     Ok(Settings { endpoints, ..settings.clone() })
 }
@@ -187,7 +199,11 @@ mod tests {
 
     #[test]
     fn a_portal_is_checked_field_by_field() {
-        let ok = Portal { session_name: " acme ".into(), start_url: "https://acme.awsapps.com/start".into(), region: "eu-west-1".into() };
+        let ok = Portal {
+            session_name: " acme ".into(),
+            start_url: "https://acme.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+        };
         assert_eq!(check_portal(&ok).unwrap().session_name, "acme");
         let field_of = |p: Portal| match check_portal(&p) {
             Err(Error::InvalidInput { field, .. }) => field,
@@ -218,7 +234,8 @@ mod tests {
             Err(Error::InvalidInput { field, .. }) if field == "defaultOutput"));
         assert!(matches!(check_settings(&Settings { name_template: "{nope}".into(), ..s.clone() }),
             Err(Error::InvalidInput { field, .. }) if field == "nameTemplate"));
-        let bad_domain = vec![PortalDomain { origin: "https://sso.example.com/start".into(), region: "eu-west-1".into() }];
+        let bad_domain =
+            vec![PortalDomain { origin: "https://sso.example.com/start".into(), region: "eu-west-1".into() }];
         assert!(matches!(check_settings(&Settings { portal_domains: bad_domain, ..s }),
             Err(Error::InvalidInput { field, .. }) if field == "portalDomains[0].origin"));
     }

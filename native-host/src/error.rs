@@ -38,7 +38,8 @@ impl HostError {
                 ErrorBody::new(ErrorCode::SessionNotFound, message).with_field("params.sessionName")
             }
             HostError::Apply(ApplyError::NotManaged { index, .. }) => {
-                ErrorBody::new(ErrorCode::ProfileNotManaged, message).with_field(format!("params.profiles[{index}].name"))
+                ErrorBody::new(ErrorCode::ProfileNotManaged, message)
+                    .with_field(format!("params.profiles[{index}].name"))
             }
             HostError::Conflict { .. } => ErrorBody::new(ErrorCode::Conflict, message),
             HostError::Io { .. } | HostError::NoHome => ErrorBody::new(ErrorCode::IoError, message),

@@ -42,7 +42,12 @@ pub enum ApplyError {
 
 /// Upserts each profile for `session` (marked as ours when created) and, with `prune`, removes
 /// our other profiles of that session. Checks everything before changing anything.
-pub fn apply_profiles(file: &mut ConfigFile, session: &str, profiles: &[ProfileSpec], prune: bool) -> Result<ApplyOutcome, ApplyError> {
+pub fn apply_profiles(
+    file: &mut ConfigFile,
+    session: &str,
+    profiles: &[ProfileSpec],
+    prune: bool,
+) -> Result<ApplyOutcome, ApplyError> {
     if !file.contains(&SectionId::SsoSession(session.to_string())) {
         return Err(ApplyError::SessionNotFound(session.to_string()));
     }

@@ -12,7 +12,9 @@ mod edit;
 mod lint;
 mod tree;
 
-pub use apply::{apply_profiles, upsert_session, ApplyError, ApplyOutcome, ProfileView, SessionView, PROFILE_KEYS, SESSION_KEYS};
+pub use apply::{
+    apply_profiles, upsert_session, ApplyError, ApplyOutcome, ProfileView, SessionView, PROFILE_KEYS, SESSION_KEYS,
+};
 pub use diff::unified_diff;
 pub use edit::{Change, MANAGED_MARKER};
 pub use lint::{lint, Finding, FindingKind};

@@ -12,7 +12,13 @@ fn parse(text: &str) -> ConfigFile {
 }
 
 fn spec(name: &str, account: &str, role: &str, region: Option<&str>) -> ProfileSpec {
-    ProfileSpec { name: name.into(), account_id: account.into(), role_name: role.into(), region: region.map(Into::into), output: None }
+    ProfileSpec {
+        name: name.into(),
+        account_id: account.into(),
+        role_name: role.into(),
+        region: region.map(Into::into),
+        output: None,
+    }
 }
 
 /// given(config).running(edit) == expected
@@ -73,7 +79,10 @@ fn refuses_with_line_numbers_and_never_repairs() {
 #[test]
 fn new_session_is_appended_cli_style_keeping_crlf_and_adding_the_missing_final_newline() {
     let out = given(HAND_WRITTEN, |f| {
-        assert_eq!(upsert_session(f, "dev", "https://d-2.awsapps.com/start", "eu-west-1", &["sso:account:access".into()]), Change::Added);
+        assert_eq!(
+            upsert_session(f, "dev", "https://d-2.awsapps.com/start", "eu-west-1", &["sso:account:access".into()]),
+            Change::Added
+        );
     });
     assert_eq!(
         out,
@@ -149,9 +158,18 @@ fn apply_update_keeps_the_persons_extra_keys_and_comments() {
 
 #[test]
 fn apply_refuses_a_hand_written_profile_and_a_missing_session() {
-    let input = format!("{}[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n", session_file());
+    let input = format!(
+        "{}[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n",
+        session_file()
+    );
     let mut file = parse(&input);
-    let err = apply_profiles(&mut file, "corp", &[spec("ok", "111122223333", "A", None), spec("dev", "111122223333", "A", None)], false).unwrap_err();
+    let err = apply_profiles(
+        &mut file,
+        "corp",
+        &[spec("ok", "111122223333", "A", None), spec("dev", "111122223333", "A", None)],
+        false,
+    )
+    .unwrap_err();
     assert_eq!(err, ApplyError::NotManaged { index: 1, name: "dev".into() });
     assert_eq!(file.to_string(), input, "nothing changes when one profile is refused");
     let err = apply_profiles(&mut file, "nope", &[], false).unwrap_err();
@@ -180,7 +198,10 @@ fn prune_removes_only_our_profiles_of_that_session() {
     // Removing the last section that lacks a final newline, then adding one back.
     let out2 = given(&out, |f| {
         let outcome = apply_profiles(f, "a", &[spec("a3", "333333333333", "R", None)], true).unwrap();
-        assert_eq!((outcome.added.as_slice(), outcome.removed.as_slice()), (&["a3".to_string()][..], &["a2".to_string()][..]));
+        assert_eq!(
+            (outcome.added.as_slice(), outcome.removed.as_slice()),
+            (&["a3".to_string()][..], &["a2".to_string()][..])
+        );
     });
     assert!(out2.ends_with("sso_role_name = R\n[profile a3]\n# managed by sso-bridge\nsso_session = a\nsso_account_id = 333333333333\nsso_role_name = R\n"), "{out2}");
     assert!(out2.contains("[profile b1]"));
@@ -190,10 +211,20 @@ fn prune_removes_only_our_profiles_of_that_session() {
 fn status_views() {
     let input = format!("{}[profile dev]\n# managed by sso-bridge\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n[profile keys]\naws_access_key_id = x\n", session_file());
     let file = parse(&input);
-    assert_eq!(file.sso_sessions(), [SessionView { name: "corp".into(), start_url: Some("https://d-1.awsapps.com/start".into()), region: Some("us-east-1".into()) }]);
+    assert_eq!(
+        file.sso_sessions(),
+        [SessionView {
+            name: "corp".into(),
+            start_url: Some("https://d-1.awsapps.com/start".into()),
+            region: Some("us-east-1".into())
+        }]
+    );
     let profiles = file.sso_profiles();
     assert_eq!(profiles.len(), 1);
-    assert_eq!((profiles[0].name.as_str(), profiles[0].managed, profiles[0].role_name.as_deref()), ("dev", true, Some("Admin")));
+    assert_eq!(
+        (profiles[0].name.as_str(), profiles[0].managed, profiles[0].role_name.as_deref()),
+        ("dev", true, Some("Admin"))
+    );
 }
 
 #[test]
@@ -219,8 +250,15 @@ fn lint_names_lines_that_break_one_client_but_not_another() {
 fn hostile_names_never_reach_the_file_through_validation() {
     use crate::protocol::validate::validate_apply_profiles;
     use crate::protocol::ApplyProfilesParams;
-    for bad in ["a]\n[profile x", "x\ncredential_process = sh", "a=b", "a;b", "a#b", " a", "a ", "a\tb", "a\u{0}b", "[x]", ""] {
-        let params = ApplyProfilesParams { session_name: "corp".into(), profiles: vec![spec(bad, "111122223333", "R", None)], prune: false, dry_run: false };
+    for bad in
+        ["a]\n[profile x", "x\ncredential_process = sh", "a=b", "a;b", "a#b", " a", "a ", "a\tb", "a\u{0}b", "[x]", ""]
+    {
+        let params = ApplyProfilesParams {
+            session_name: "corp".into(),
+            profiles: vec![spec(bad, "111122223333", "R", None)],
+            prune: false,
+            dry_run: false,
+        };
         let err = validate_apply_profiles(&params).unwrap_err();
         assert_eq!(err.field, "params.profiles[0].name", "{bad:?}");
         let params = ApplyProfilesParams { session_name: bad.into(), profiles: vec![], prune: false, dry_run: false };
@@ -252,17 +290,19 @@ fn line_strategy() -> impl Strategy<Value = String> {
 }
 
 fn file_strategy() -> impl Strategy<Value = String> {
-    (prop::collection::vec((line_strategy(), prop::bool::ANY), 0..24), prop::bool::ANY).prop_map(|(lines, final_newline)| {
-        let mut text = String::new();
-        let n = lines.len();
-        for (i, (line, crlf)) in lines.into_iter().enumerate() {
-            text.push_str(&line);
-            if i + 1 < n || final_newline {
-                text.push_str(if crlf { "\r\n" } else { "\n" });
+    (prop::collection::vec((line_strategy(), prop::bool::ANY), 0..24), prop::bool::ANY).prop_map(
+        |(lines, final_newline)| {
+            let mut text = String::new();
+            let n = lines.len();
+            for (i, (line, crlf)) in lines.into_iter().enumerate() {
+                text.push_str(&line);
+                if i + 1 < n || final_newline {
+                    text.push_str(if crlf { "\r\n" } else { "\n" });
+                }
             }
-        }
-        text
-    })
+            text
+        },
+    )
 }
 
 proptest! {

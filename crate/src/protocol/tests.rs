@@ -46,7 +46,11 @@ fn errors_name_the_field() {
     check(json!({"id": 1, "action": "fly"}), ErrorCode::UnknownAction, Some("action"));
     check(json!({"id": 1, "action": "hello", "params": {"x": 1}}), ErrorCode::UnknownField, Some("params.x"));
     check(json!({"id": 1, "action": "logout", "params": {}}), ErrorCode::InvalidField, Some("params.sessionName"));
-    check(json!({"id": 1, "action": "logout", "params": {"sessionName": 5}}), ErrorCode::InvalidField, Some("params.sessionName"));
+    check(
+        json!({"id": 1, "action": "logout", "params": {"sessionName": 5}}),
+        ErrorCode::InvalidField,
+        Some("params.sessionName"),
+    );
     let mut p = save_token_params();
     p["token"]["idToken"] = json!("x");
     check(json!({"id": 1, "action": "saveToken", "params": p}), ErrorCode::UnknownField, Some("params.token.idToken"));
@@ -93,10 +97,17 @@ fn validation_runs_on_decoded_requests() {
 
 #[test]
 fn reply_shapes() {
-    let ok = serde_json::to_value(Reply::success(RequestId::Number(1), &LogoutResult { removed_files: vec![] })).unwrap();
-    assert_eq!(ok, json!({"id": 1, "host": {"version": crate::VERSION, "protocol": 1}, "ok": true, "result": {"removedFiles": []}}));
+    let ok =
+        serde_json::to_value(Reply::success(RequestId::Number(1), &LogoutResult { removed_files: vec![] })).unwrap();
+    assert_eq!(
+        ok,
+        json!({"id": 1, "host": {"version": crate::VERSION, "protocol": 1}, "ok": true, "result": {"removedFiles": []}})
+    );
     let err = serde_json::to_value(Reply::failure(None, ErrorBody::new(ErrorCode::MessageTooLarge, "m"))).unwrap();
-    assert_eq!(err, json!({"id": null, "host": {"version": crate::VERSION, "protocol": 1}, "ok": false, "error": {"code": "message_too_large", "message": "m"}}));
+    assert_eq!(
+        err,
+        json!({"id": null, "host": {"version": crate::VERSION, "protocol": 1}, "ok": false, "error": {"code": "message_too_large", "message": "m"}})
+    );
 }
 
 #[test]

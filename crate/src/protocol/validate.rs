@@ -203,19 +203,42 @@ mod tests {
         for ok in ["us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-10", "eu-central-2"] {
             assert_eq!(region("r", ok), Ok(()), "{ok}");
         }
-        for bad in ["", "us-east", "US-east-1", "us-east-1 ", "us--1", "use-east-1", "us-east-1a", "us-east-1\n[x]", "u-east-1"] {
+        for bad in [
+            "",
+            "us-east",
+            "US-east-1",
+            "us-east-1 ",
+            "us--1",
+            "use-east-1",
+            "us-east-1a",
+            "us-east-1\n[x]",
+            "u-east-1",
+        ] {
             assert!(region("r", bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn start_urls() {
-        for ok in ["https://d-1234567890.awsapps.com/start", "https://my.app.aws", "http://127.0.0.1:8080/start", "http://localhost/x",
-                   "https://d-1234567890.awsapps.com/start/#/"] {
+        for ok in [
+            "https://d-1234567890.awsapps.com/start",
+            "https://my.app.aws",
+            "http://127.0.0.1:8080/start",
+            "http://localhost/x",
+            "https://d-1234567890.awsapps.com/start/#/",
+        ] {
             assert_eq!(start_url("u", ok), Ok(()), "{ok}");
         }
-        for bad in ["http://example.com/start", "ftp://x", "https://", "https://a b", "https://x/ #frag", "https://x\n[profile p]",
-                    "http://127.0.0.1.evil.com/", "javascript:alert(1)"] {
+        for bad in [
+            "http://example.com/start",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://x/ #frag",
+            "https://x\n[profile p]",
+            "http://127.0.0.1.evil.com/",
+            "javascript:alert(1)",
+        ] {
             assert!(start_url("u", bad).is_err(), "{bad:?}");
         }
     }

@@ -37,11 +37,7 @@ fn invalid_input(what: &str, e: &serde_json::Error) -> JsValue {
     // serde's message names the field and the expected type; cut it short of echoing values.
     let detail = e.to_string();
     let detail = detail.split(" at line ").next().unwrap_or("");
-    js_error(
-        "invalid_input",
-        &format!("invalid {what}: {}", truncate(detail, 200)),
-        &[],
-    )
+    js_error("invalid_input", &format!("invalid {what}: {}", truncate(detail, 200)), &[])
 }
 
 /// A core value into a plain JS object.

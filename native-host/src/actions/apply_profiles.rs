@@ -16,7 +16,8 @@ const DIFF_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(5
 pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult, HostError> {
     let path = &ctx.paths.config_file;
     let _lock = if p.dry_run { None } else { Some(store::lock_config(path)?) };
-    let update = store::update_config(path, p.dry_run, |file| Ok(apply_profiles(file, &p.session_name, &p.profiles, p.prune)?))?;
+    let update =
+        store::update_config(path, p.dry_run, |file| Ok(apply_profiles(file, &p.session_name, &p.profiles, p.prune)?))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
     let diff = p.dry_run.then(|| review_diff(&update.old, &update.new, name));
     let outcome = update.value;

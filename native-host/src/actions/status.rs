@@ -17,7 +17,10 @@ pub fn run(ctx: &Context) -> Result<StatusResult, HostError> {
         .map(|s| {
             let file = ctx.paths.sso_cache_dir.join(cache_file_name(&s.name));
             let token = std::fs::read_to_string(&file).ok().and_then(|json| match summarize(&json, now) {
-                Ok(summary) => Some(TokenStatus { expires_at: format_timestamp(summary.expires_at), refreshable: summary.refreshable }),
+                Ok(summary) => Some(TokenStatus {
+                    expires_at: format_timestamp(summary.expires_at),
+                    refreshable: summary.refreshable,
+                }),
                 Err(e) => {
                     tracing::warn!(file = %file.display(), "unreadable token cache file: {e}");
                     None
