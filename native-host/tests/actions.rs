@@ -205,7 +205,7 @@ fn hostile_values_are_refused_by_path_before_anything_is_written() {
         cases.push((profile(field, value), format!("params.profiles[0].{field}")));
     }
     for (request, field) in cases {
-        let run = run_json(home.path(), &[request.clone()]);
+        let run = run_json(home.path(), std::slice::from_ref(&request));
         let error = &run.replies[0]["error"];
         assert_eq!(
             (error["code"].as_str(), error["field"].as_str()),
