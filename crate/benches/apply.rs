@@ -16,7 +16,8 @@ const DIFF_CAP: Duration = Duration::from_millis(50);
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // Only under `cargo bench` (which passes `--bench`), and only if a filter names us.
-    if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| !a.starts_with('-') && !"apply".contains(a.as_str())) {
+    if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| !a.starts_with('-') && !"apply".contains(a.as_str()))
+    {
         return;
     }
     let mut text = String::from("[sso-session corp]\nsso_region = us-east-1\n");
@@ -54,6 +55,7 @@ fn main() {
         v[v.len() / 2].as_secs_f64() * 1000.0
     };
     let [p, a, pr, d] = &mut phases;
-    let result = json!({"parseMs": median_ms(p), "applyMs": median_ms(a), "printMs": median_ms(pr), "diffMs": median_ms(d)});
+    let result =
+        json!({"parseMs": median_ms(p), "applyMs": median_ms(a), "printMs": median_ms(pr), "diffMs": median_ms(d)});
     println!("BENCH {result}");
 }

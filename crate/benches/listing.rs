@@ -20,7 +20,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `cargo bench` passes `--bench`; `cargo test --all-targets` does not, and stays quick. A
     // filter that does not name us means "not this one".
-    if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| !a.starts_with('-') && !"listing".contains(a.as_str())) {
+    if !args.iter().any(|a| a == "--bench")
+        || args.iter().any(|a| !a.starts_with('-') && !"listing".contains(a.as_str()))
+    {
         return;
     }
     let emu = emulator(json!({"autoApprove": true, "accounts": ACCOUNTS, "rolesPerAccount": ROLES,
@@ -34,9 +36,10 @@ fn main() {
         let endpoints = session(&emu, "bench").validate().expect("endpoints");
         // The throttle counts only listing calls, so start the clock after the login.
         let started = std::time::Instant::now();
-        let listing = list_accounts_and_roles(&p, &endpoints, &login.token.access_token, &ListingOptions::default(), |_| {})
-            .await
-            .expect("listing");
+        let listing =
+            list_accounts_and_roles(&p, &endpoints, &login.token.access_token, &ListingOptions::default(), |_| {})
+                .await
+                .expect("listing");
         (listing, started.elapsed())
     });
     let made = count(&emu, "ListAccounts") + count(&emu, "ListAccountRoles");

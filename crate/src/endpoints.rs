@@ -55,9 +55,7 @@ pub fn partition_of(region: &str) -> Result<Partition, Error> {
     let parts: Vec<&str> = region.split('-').collect();
     let well_formed = region.len() <= 32
         && parts.len() >= 3
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].len() <= 2
         && !parts[parts.len() - 1].is_empty()
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
@@ -95,10 +93,7 @@ impl Endpoints {
     /// An explicit pair of base URLs (tests, the emulator, private setups). Only `http(s)://` URLs
     /// without query or fragment are accepted; a trailing `/` is dropped.
     pub fn custom(oidc: &str, portal: &str) -> Result<Self, Error> {
-        Ok(Endpoints {
-            oidc: base_url("endpoints.oidc", oidc)?,
-            portal: base_url("endpoints.portal", portal)?,
-        })
+        Ok(Endpoints { oidc: base_url("endpoints.oidc", oidc)?, portal: base_url("endpoints.portal", portal)? })
     }
 
     /// The override when there is one (validated), else the region's public endpoints:
@@ -145,10 +140,7 @@ mod tests {
         assert_eq!(cn.oidc, "https://oidc.cn-northwest-1.amazonaws.com.cn");
         assert_eq!(cn.portal, "https://portal.sso.cn-northwest-1.amazonaws.com.cn");
         assert_eq!(partition_of("us-gov-west-1"), Ok(Partition::AwsUsGov));
-        assert_eq!(
-            Endpoints::for_region("us-gov-east-1").unwrap().oidc,
-            "https://oidc.us-gov-east-1.amazonaws.com"
-        );
+        assert_eq!(Endpoints::for_region("us-gov-east-1").unwrap().oidc, "https://oidc.us-gov-east-1.amazonaws.com");
         assert_eq!(partition_of("ap-southeast-4"), Ok(Partition::Aws));
         let eusc = Endpoints::for_region("eusc-de-east-1").unwrap();
         assert_eq!(eusc.oidc, "https://oidc.eusc-de-east-1.amazonaws.eu");
@@ -188,11 +180,7 @@ mod tests {
             "us--1",
             "us-east-1 ",
         ] {
-            assert_eq!(
-                partition_of(bad).map_err(|e| e.code()),
-                Err("invalid_region"),
-                "{bad:?}"
-            );
+            assert_eq!(partition_of(bad).map_err(|e| e.code()), Err("invalid_region"), "{bad:?}");
         }
     }
 
@@ -202,10 +190,7 @@ mod tests {
             "us-east-1",
             "https://a.awsapps.com/start",
             false,
-            Some(&Endpoints {
-                oidc: "http://127.0.0.1:9/".into(),
-                portal: "http://127.0.0.1:9".into(),
-            }),
+            Some(&Endpoints { oidc: "http://127.0.0.1:9/".into(), portal: "http://127.0.0.1:9".into() }),
         )
         .unwrap();
         assert_eq!(e.oidc, "http://127.0.0.1:9");

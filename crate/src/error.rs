@@ -106,31 +106,18 @@ impl Error {
             "unauthorized" => Error::Unauthorized(m),
             "throttled" => Error::Throttled,
             "network" => Error::Network(m),
-            "server_error" => Error::ServerError {
-                status: 500,
-                message: m,
-            },
+            "server_error" => Error::ServerError { status: 500, message: m },
             "invalid_response" => Error::InvalidResponse(m),
             "state_mismatch" => Error::StateMismatch,
             "invalid_region" => Error::InvalidRegion(m),
-            "invalid_input" => Error::InvalidInput {
-                field: String::new(),
-                reason: m,
-            },
+            "invalid_input" => Error::InvalidInput { field: String::new(), reason: m },
             "untrusted_verification_uri" => Error::UntrustedVerificationUri,
-            _ => Error::Service {
-                status: 0,
-                kind: code.to_string(),
-                message: m,
-            },
+            _ => Error::Service { status: 0, kind: code.to_string(), message: m },
         }
     }
 
     pub(crate) fn invalid_input(field: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput {
-            field: field.to_string(),
-            reason: reason.into(),
-        }
+        Error::InvalidInput { field: field.to_string(), reason: reason.into() }
     }
 
     /// Classifies a non-2xx AWS response.
@@ -149,11 +136,7 @@ impl Error {
             .or(body.error)
             .map(|raw| short_error_type(&raw).to_string())
             .unwrap_or_default();
-        let message = body
-            .error_description
-            .or(body.message)
-            .or(body.message_upper)
-            .unwrap_or_default();
+        let message = body.error_description.or(body.message).or(body.message_upper).unwrap_or_default();
         let message = truncate(&message, 300);
         let status = response.status;
         match kind.as_str() {
@@ -171,11 +154,7 @@ impl Error {
             _ if status == 429 => Error::Throttled,
             _ if status >= 500 => Error::ServerError { status, message },
             _ if status == 401 => Error::Unauthorized(message),
-            "" => Error::Service {
-                status,
-                kind: format!("HTTP {status}"),
-                message,
-            },
+            "" => Error::Service { status, kind: format!("HTTP {status}"), message },
             _ => Error::Service { status, kind, message },
         }
     }
@@ -212,14 +191,8 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, header: Option<&str>, body: &str) -> HttpResponse {
-        let headers = header
-            .map(|h| vec![("X-Amzn-ErrorType".to_string(), h.to_string())])
-            .unwrap_or_default();
-        HttpResponse {
-            status,
-            headers,
-            body: body.to_string(),
-        }
+        let headers = header.map(|h| vec![("X-Amzn-ErrorType".to_string(), h.to_string())]).unwrap_or_default();
+        HttpResponse { status, headers, body: body.to_string() }
     }
 
     #[test]
@@ -236,10 +209,7 @@ mod tests {
             Some("InvalidGrantException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"),
             r#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#,
         );
-        assert_eq!(
-            Error::from_response(&grant),
-            Error::InvalidGrant("Invalid refresh token provided".into())
-        );
+        assert_eq!(Error::from_response(&grant), Error::InvalidGrant("Invalid refresh token provided".into()));
     }
 
     #[test]
@@ -248,10 +218,7 @@ mod tests {
             Error::from_response(&resp(400, None, r#"{"__type":"com.amazon#SlowDownException"}"#)),
             Error::SlowDown
         );
-        assert_eq!(
-            Error::from_response(&resp(400, None, r#"{"error":"expired_token"}"#)),
-            Error::ExpiredToken
-        );
+        assert_eq!(Error::from_response(&resp(400, None, r#"{"error":"expired_token"}"#)), Error::ExpiredToken);
         assert_eq!(Error::from_response(&resp(429, None, "")), Error::Throttled);
         assert_eq!(
             Error::from_response(&resp(

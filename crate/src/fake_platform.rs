@@ -23,9 +23,7 @@ impl FakePlatform {
     pub fn scripted(script: Vec<HttpResponse>) -> Self {
         let mut queue: VecDeque<HttpResponse> = script.into();
         Self::with_handler(move |req| {
-            Ok(queue
-                .pop_front()
-                .unwrap_or_else(|| panic!("unexpected request past the script: {req:?}")))
+            Ok(queue.pop_front().unwrap_or_else(|| panic!("unexpected request past the script: {req:?}")))
         })
     }
 
@@ -103,11 +101,7 @@ impl std::future::Future for Yield {
 
 /// A 2xx JSON response.
 pub fn ok(body: serde_json::Value) -> HttpResponse {
-    HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: body.to_string(),
-    }
+    HttpResponse { status: 200, headers: vec![], body: body.to_string() }
 }
 
 /// An AWS error response with `x-amzn-ErrorType`, shaped like the recorded ones.
@@ -123,11 +117,7 @@ pub fn aws_error(status: u16, error_type: &str, body: serde_json::Value) -> Http
 }
 
 pub fn oauth_error(error_type: &str, code: &str) -> HttpResponse {
-    aws_error(
-        400,
-        error_type,
-        serde_json::json!({"error": code, "error_description": code}),
-    )
+    aws_error(400, error_type, serde_json::json!({"error": code, "error_description": code}))
 }
 
 /// Runs a future to completion on the current thread (no runtime needed: the fake never blocks,

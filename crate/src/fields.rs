@@ -19,18 +19,12 @@ pub struct FieldError {
 }
 
 pub(crate) fn fail(field: impl Into<String>, reason: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        reason: reason.into(),
-    }
+    FieldError { field: field.into(), reason: reason.into() }
 }
 
 impl From<FieldError> for crate::error::Error {
     fn from(e: FieldError) -> Self {
-        crate::error::Error::InvalidInput {
-            field: e.field,
-            reason: e.reason,
-        }
+        crate::error::Error::InvalidInput { field: e.field, reason: e.reason }
     }
 }
 
@@ -46,9 +40,7 @@ const LOOPBACK_HOSTS: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
 
 /// An IAM Identity Center (or client) region: one the core can place in a partition.
 pub fn region(field: &str, value: &str) -> Result<(), FieldError> {
-    partition_of(value)
-        .map(|_| ())
-        .map_err(|_| fail(field, "is not an AWS region such as us-east-1"))
+    partition_of(value).map(|_| ()).map_err(|_| fail(field, "is not an AWS region such as us-east-1"))
 }
 
 /// An access-portal start URL: `https://HOST[:PORT][/path][?query][#fragment]`, or `http://`
@@ -64,10 +56,7 @@ pub fn start_url(field: &str, value: &str) -> Result<(), FieldError> {
 pub fn base_url(field: &str, value: &str) -> Result<String, FieldError> {
     let url = parse_url(field, value)?;
     if url.rest.contains(['?', '#']) {
-        return Err(fail(
-            field,
-            "must be a plain base URL (no query or fragment)",
-        ));
+        return Err(fail(field, "must be a plain base URL (no query or fragment)"));
     }
     Ok(value.trim_end_matches('/').to_string())
 }
@@ -76,23 +65,14 @@ pub fn base_url(field: &str, value: &str) -> Result<String, FieldError> {
 /// every subdomain, or a loopback `http://` origin; no path (a trailing `/` is tolerated).
 pub fn origin(field: &str, value: &str) -> Result<(), FieldError> {
     const EXPECTED: &str = "must be an origin such as https://sso.example.com (no path)";
-    let wildcard = value
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest.starts_with("*."));
-    let plain = if wildcard {
-        value.replacen("://*.", "://", 1)
-    } else {
-        value.to_string()
-    };
+    let wildcard = value.split_once("://").is_some_and(|(_, rest)| rest.starts_with("*."));
+    let plain = if wildcard { value.replacen("://*.", "://", 1) } else { value.to_string() };
     let url = parse_url(field, &plain)?;
     if !url.rest.is_empty() && url.rest != "/" {
         return Err(fail(field, EXPECTED));
     }
     if wildcard && (!url.https || !url.host.contains('.') || url.host.starts_with('[')) {
-        return Err(fail(
-            field,
-            "may use `*.` only before an https domain such as *.example.com",
-        ));
+        return Err(fail(field, "may use `*.` only before an https domain such as *.example.com"));
     }
     Ok(())
 }
@@ -102,10 +82,7 @@ pub fn output(field: &str, value: &str) -> Result<(), FieldError> {
     if OUTPUT_FORMATS.contains(&value) {
         Ok(())
     } else {
-        Err(fail(
-            field,
-            format!("must be one of {}", OUTPUT_FORMATS.join(", ")),
-        ))
+        Err(fail(field, format!("must be one of {}", OUTPUT_FORMATS.join(", "))))
     }
 }
 
@@ -122,10 +99,7 @@ pub fn profile_name(field: &str, value: &str) -> Result<(), FieldError> {
 fn name(field: &str, value: &str) -> Result<(), FieldError> {
     check_name(value).map_err(|e| match e {
         // The offending character stays out of the reason, like every other part of a value.
-        NameError::BadChar(_) => fail(
-            field,
-            "may contain only letters, digits, '-', '_', '.', '@' and '+'",
-        ),
+        NameError::BadChar(_) => fail(field, "may contain only letters, digits, '-', '_', '.', '@' and '+'"),
         other => fail(field, other.to_string()),
     })
 }
@@ -144,10 +118,7 @@ pub fn account_id(field: &str, value: &str) -> Result<(), FieldError> {
 pub fn role_name(field: &str, value: &str) -> Result<(), FieldError> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
     if value.is_empty() || value.len() > 64 || !value.chars().all(ok_char) {
-        return Err(fail(
-            field,
-            "must be 1 to 64 of letters, digits and + = , . @ _ -",
-        ));
+        return Err(fail(field, "must be 1 to 64 of letters, digits and + = , . @ _ -"));
     }
     Ok(())
 }
@@ -158,9 +129,7 @@ pub fn same_start_url(a: &str, b: &str) -> bool {
     fn key(url: &str) -> String {
         let url = url.split('#').next().unwrap_or("").trim_end_matches('/');
         let split = url.find("://").map_or(0, |at| at + 3);
-        let end = url[split..]
-            .find(['/', '?'])
-            .map_or(url.len(), |at| split + at);
+        let end = url[split..].find(['/', '?']).map_or(url.len(), |at| split + at);
         format!("{}{}", url[..end].to_ascii_lowercase(), &url[end..])
     }
     key(a) == key(b)
@@ -179,10 +148,7 @@ struct Url<'a> {
 /// `host[:port]` (no `user@`), with http allowed only for an exact loopback host.
 fn parse_url<'a>(field: &str, value: &'a str) -> Result<Url<'a>, FieldError> {
     if value.len() > MAX_URL_LEN {
-        return Err(fail(
-            field,
-            format!("is longer than {MAX_URL_LEN} characters"),
-        ));
+        return Err(fail(field, format!("is longer than {MAX_URL_LEN} characters")));
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(fail(field, "contains whitespace or control characters"));
@@ -201,13 +167,9 @@ fn parse_url<'a>(field: &str, value: &'a str) -> Result<Url<'a>, FieldError> {
     }
     let (host, port) = match authority.strip_prefix('[') {
         Some(v6) => {
-            let close = v6
-                .find(']')
-                .ok_or_else(|| fail(field, "has an unterminated IPv6 address"))?;
-            let ok = !v6[..close].is_empty()
-                && v6[..close]
-                    .chars()
-                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            let close = v6.find(']').ok_or_else(|| fail(field, "has an unterminated IPv6 address"))?;
+            let ok =
+                !v6[..close].is_empty() && v6[..close].chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
             if !ok {
                 return Err(fail(field, "has an invalid IPv6 address"));
             }
@@ -217,15 +179,8 @@ fn parse_url<'a>(field: &str, value: &'a str) -> Result<Url<'a>, FieldError> {
             let at = authority.find(':').unwrap_or(authority.len());
             let host = &authority[..at];
             let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
-            if host.is_empty()
-                || !host.chars().all(ok_char)
-                || host.starts_with('.')
-                || host.contains("..")
-            {
-                return Err(fail(
-                    field,
-                    "has no valid host name (letters, digits, '-' and '.')",
-                ));
+            if host.is_empty() || !host.chars().all(ok_char) || host.starts_with('.') || host.contains("..") {
+                return Err(fail(field, "has no valid host name (letters, digits, '-' and '.')"));
             }
             (host, &authority[at..])
         }
@@ -241,10 +196,7 @@ fn parse_url<'a>(field: &str, value: &'a str) -> Result<Url<'a>, FieldError> {
         }
     }
     if !https && !LOOPBACK_HOSTS.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return Err(fail(
-            field,
-            "must use https (plain http only to 127.0.0.1, localhost or [::1])",
-        ));
+        return Err(fail(field, "must use https (plain http only to 127.0.0.1, localhost or [::1])"));
     }
     Ok(Url { https, host, rest })
 }
@@ -272,13 +224,7 @@ mod tests {
 
     #[test]
     fn regions_delegate_to_the_partition_rules() {
-        for ok in [
-            "us-east-1",
-            "us-gov-west-1",
-            "cn-north-1",
-            "ap-southeast-4",
-            "eu-central-2",
-        ] {
+        for ok in ["us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-4", "eu-central-2"] {
             assert_eq!(region("r", ok), Ok(()), "{ok}");
         }
         for bad in [
@@ -293,11 +239,7 @@ mod tests {
             "u-east-1",
             "us-iso-east-1",
         ] {
-            assert_eq!(
-                region("params.region", bad).unwrap_err().field,
-                "params.region",
-                "{bad:?}"
-            );
+            assert_eq!(region("params.region", bad).unwrap_err().field, "params.region", "{bad:?}");
         }
     }
 
@@ -325,23 +267,13 @@ mod tests {
 
     #[test]
     fn base_urls_are_plain_and_trimmed() {
-        assert_eq!(
-            base_url("e", "http://127.0.0.1:9/").unwrap(),
-            "http://127.0.0.1:9"
-        );
+        assert_eq!(base_url("e", "http://127.0.0.1:9/").unwrap(), "http://127.0.0.1:9");
         assert_eq!(
             base_url("e", "https://oidc.eu-west-1.amazonaws.com").unwrap(),
             "https://oidc.eu-west-1.amazonaws.com"
         );
-        assert_eq!(
-            base_url("e", "https://proxy.example/oidc/").unwrap(),
-            "https://proxy.example/oidc"
-        );
-        for bad in HOSTILE_URLS
-            .iter()
-            .copied()
-            .chain(["https://x.example?y", "https://x.example/#f"])
-        {
+        assert_eq!(base_url("e", "https://proxy.example/oidc/").unwrap(), "https://proxy.example/oidc");
+        for bad in HOSTILE_URLS.iter().copied().chain(["https://x.example?y", "https://x.example/#f"]) {
             assert!(base_url("e", bad).is_err(), "{bad:?}");
         }
     }
@@ -371,26 +303,11 @@ mod tests {
 
     #[test]
     fn same_start_url_ignores_only_case_slash_and_fragment() {
-        assert!(same_start_url(
-            "https://d-1.awsapps.com/start",
-            "https://D-1.awsapps.com/start/#/"
-        ));
-        assert!(same_start_url(
-            "http://127.0.0.1:9/start",
-            "http://127.0.0.1:9/start/"
-        ));
-        assert!(!same_start_url(
-            "https://d-1.awsapps.com/start",
-            "https://d-2.awsapps.com/start"
-        ));
-        assert!(!same_start_url(
-            "https://d-1.awsapps.com/start",
-            "https://d-1.awsapps.com/START"
-        ));
-        assert!(!same_start_url(
-            "https://d-1.awsapps.com/start",
-            "https://d-1.awsapps.com/start/x"
-        ));
+        assert!(same_start_url("https://d-1.awsapps.com/start", "https://D-1.awsapps.com/start/#/"));
+        assert!(same_start_url("http://127.0.0.1:9/start", "http://127.0.0.1:9/start/"));
+        assert!(!same_start_url("https://d-1.awsapps.com/start", "https://d-2.awsapps.com/start"));
+        assert!(!same_start_url("https://d-1.awsapps.com/start", "https://d-1.awsapps.com/START"));
+        assert!(!same_start_url("https://d-1.awsapps.com/start", "https://d-1.awsapps.com/start/x"));
     }
 
     #[test]
@@ -403,13 +320,7 @@ mod tests {
         assert!(profile_name("p", "prod.Admin").is_ok());
         assert!(profile_name("p", "a b").is_err());
         assert!(account_id("a", "111122223333").is_ok());
-        for bad in [
-            "11112222333",
-            "1111222233334",
-            "11112222333x",
-            "１１１１２２２２３３３３",
-            "",
-        ] {
+        for bad in ["11112222333", "1111222233334", "11112222333x", "１１１１２２２２３３３３", ""] {
             assert!(account_id("a", bad).is_err(), "{bad:?}");
         }
         for ok in ["AdministratorAccess", "a+b=c,d.e@f_g-h"] {

@@ -33,12 +33,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        HttpRequest {
-            method: Method::Get,
-            url: url.into(),
-            headers: Vec::new(),
-            body: None,
-        }
+        HttpRequest { method: Method::Get, url: url.into(), headers: Vec::new(), body: None }
     }
 
     /// A rest-json POST, as the OIDC operations are sent.
@@ -100,10 +95,7 @@ impl std::fmt::Debug for HttpResponse {
 }
 
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 /// The request never got an HTTP response (DNS, connection, CORS, aborted fetch...).
@@ -159,11 +151,8 @@ pub(crate) fn random_u64<P: Platform>(platform: &P) -> u64 {
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded (as botocore and
 /// the CLI encode query values).
-const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// `base?k1=v1&k2=v2` with every key and value percent-encoded.
 pub fn url_with_query(base: &str, params: &[(&str, &str)]) -> String {
@@ -185,9 +174,7 @@ pub fn query_pairs(url: &str) -> Vec<(String, String)> {
     };
     let decode = |s: &str| {
         let s = s.replace('+', " ");
-        percent_encoding::percent_decode_str(&s)
-            .decode_utf8_lossy()
-            .into_owned()
+        percent_encoding::percent_decode_str(&s).decode_utf8_lossy().into_owned()
     };
     query
         .split('&')
@@ -207,10 +194,7 @@ mod tests {
     fn query_round_trip() {
         let url = url_with_query(
             "http://h/p",
-            &[
-                ("redirect_uri", "http://127.0.0.1:54321/oauth/callback"),
-                ("scopes", "sso:account:access a"),
-            ],
+            &[("redirect_uri", "http://127.0.0.1:54321/oauth/callback"), ("scopes", "sso:account:access a")],
         );
         assert_eq!(url, "http://h/p?redirect_uri=http%3A%2F%2F127.0.0.1%3A54321%2Foauth%2Fcallback&scopes=sso%3Aaccount%3Aaccess%20a");
         assert_eq!(

@@ -5,24 +5,24 @@
 /// The version of this crate, reported by the extension and the native host.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub mod names;
-pub mod fields;
-pub mod secret;
-pub mod error;
-pub mod http;
+pub mod config;
 pub mod endpoints;
-pub mod oidc;
-pub mod login;
+pub mod error;
 #[cfg(test)]
 mod fake_platform;
-pub mod protocol;
-pub mod token_cache;
-pub mod config;
-pub mod ratelimit;
-pub mod portal;
-pub mod listing;
-pub mod naming;
-pub mod setup;
-pub mod regions;
-pub mod plan;
+pub mod fields;
+pub mod http;
 pub mod lifecycle;
+pub mod listing;
+pub mod login;
+pub mod names;
+pub mod naming;
+pub mod oidc;
+pub mod plan;
+pub mod portal;
+pub mod protocol;
+pub mod ratelimit;
+pub mod regions;
+pub mod secret;
+pub mod setup;
+pub mod token_cache;

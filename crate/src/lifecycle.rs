@@ -135,7 +135,10 @@ pub fn custom_domain_of<'a>(domains: &'a [PortalDomain], url: &str) -> Option<&'
             return false;
         }
         match d_authority.strip_prefix("*.") {
-            Some(suffix) => authority.len() > suffix.len() + 1 && authority.to_ascii_lowercase().ends_with(&format!(".{}", suffix.to_ascii_lowercase())),
+            Some(suffix) => {
+                authority.len() > suffix.len() + 1
+                    && authority.to_ascii_lowercase().ends_with(&format!(".{}", suffix.to_ascii_lowercase()))
+            }
             None => authority.eq_ignore_ascii_case(d_authority),
         }
     })
@@ -144,7 +147,12 @@ pub fn custom_domain_of<'a>(domains: &'a [PortalDomain], url: &str) -> Option<&'
 /// The portal `url` belongs to: a configured one (by start URL), or one recognised from the
 /// host name or a custom domain. `hints` are regions the page revealed; only well-formed ones
 /// count, and only when nothing better is known.
-pub fn portal_for_page(url: &str, portals: &[Portal], domains: &[PortalDomain], hints: &[String]) -> Option<PortalMatch> {
+pub fn portal_for_page(
+    url: &str,
+    portals: &[Portal],
+    domains: &[PortalDomain],
+    hints: &[String],
+) -> Option<PortalMatch> {
     let (start_url, region, region_from) = if let Some(d) = custom_domain_of(domains, url) {
         let (scheme, authority) = scheme_and_host(url)?;
         let origin = format!("{scheme}://{authority}");
@@ -175,7 +183,12 @@ pub fn portal_for_page(url: &str, portals: &[Portal], domains: &[PortalDomain], 
     }
     if region.is_none() {
         if let Some(hint) = hints.iter().take(5).find(|h| partition_of(h).is_ok()) {
-            return Some(PortalMatch { start_url, region: Some(hint.clone()), region_from: Some(RegionSource::Page), session_name: None });
+            return Some(PortalMatch {
+                start_url,
+                region: Some(hint.clone()),
+                region_from: Some(RegionSource::Page),
+                session_name: None,
+            });
         }
     }
     Some(PortalMatch { start_url, region, region_from, session_name: None })

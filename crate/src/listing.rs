@@ -167,19 +167,13 @@ pub async fn list_accounts_and_roles<P: Platform>(
         }
     }
 
-    let mut listing = Listing {
-        accounts: Vec::new(),
-        failed: Vec::new(),
-        stats: ListingStats::default(),
-    };
+    let mut listing = Listing { accounts: Vec::new(), failed: Vec::new(), stats: ListingStats::default() };
     for (account, slot) in accounts.into_iter().zip(slots) {
         match slot {
             Some(Ok(roles)) => listing.accounts.push(AccountRoles { account, roles }),
-            Some(Err(e)) => listing.failed.push(FailedAccount {
-                account,
-                code: e.code().to_string(),
-                message: e.to_string(),
-            }),
+            Some(Err(e)) => {
+                listing.failed.push(FailedAccount { account, code: e.code().to_string(), message: e.to_string() })
+            }
             // Unreachable by construction (every future was driven to completion above), but an
             // account must never vanish: report it rather than drop it.
             None => listing.failed.push(FailedAccount {
@@ -208,9 +202,7 @@ async fn list_accounts<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Vec<Account>, Er
         accounts.extend(page.account_list);
         match page.next_token.filter(|t| !t.is_empty()) {
             Some(t) if Some(&t) == next.as_ref() => {
-                return Err(Error::InvalidResponse(
-                    "ListAccounts returned the same nextToken twice".into(),
-                ))
+                return Err(Error::InvalidResponse("ListAccounts returned the same nextToken twice".into()))
             }
             Some(t) => next = Some(t),
             None => {
@@ -221,9 +213,7 @@ async fn list_accounts<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Vec<Account>, Er
             }
         }
     }
-    Err(Error::InvalidResponse(format!(
-        "ListAccounts did not end after {MAX_PAGES} pages"
-    )))
+    Err(Error::InvalidResponse(format!("ListAccounts did not end after {MAX_PAGES} pages")))
 }
 
 async fn list_roles<P: Platform>(ctx: &Ctx<'_, P>, account_id: &str) -> Result<Vec<String>, Error> {
@@ -245,17 +235,13 @@ async fn list_roles<P: Platform>(ctx: &Ctx<'_, P>, account_id: &str) -> Result<V
         }
         match page.next_token.filter(|t| !t.is_empty()) {
             Some(t) if Some(&t) == next.as_ref() => {
-                return Err(Error::InvalidResponse(
-                    "ListAccountRoles returned the same nextToken twice".into(),
-                ))
+                return Err(Error::InvalidResponse("ListAccountRoles returned the same nextToken twice".into()))
             }
             Some(t) => next = Some(t),
             None => return Ok(roles),
         }
     }
-    Err(Error::InvalidResponse(format!(
-        "ListAccountRoles did not end after {MAX_PAGES} pages"
-    )))
+    Err(Error::InvalidResponse(format!("ListAccountRoles did not end after {MAX_PAGES} pages")))
 }
 
 /// One call under the rate limit, retried with backoff on throttling, 5xx and network errors.
@@ -285,9 +271,7 @@ async fn call<P: Platform, T: DeserializeOwned>(ctx: &Ctx<'_, P>, request: HttpR
             _ => return Err(error),
         };
         counter.set(counter.get() + 1);
-        ctx.limit
-            .borrow_mut()
-            .on_failure(ticket, ctx.platform.now_ms(), error == Error::Throttled);
+        ctx.limit.borrow_mut().on_failure(ticket, ctx.platform.now_ms(), error == Error::Throttled);
         attempt += 1;
         if attempt >= attempts {
             return Err(error);
@@ -360,13 +344,9 @@ mod tests {
 
     fn run(p: &FakePlatform, options: &ListingOptions) -> (Result<Listing, Error>, Vec<ListingEvent>) {
         let mut events = vec![];
-        let r = block_on(list_accounts_and_roles(
-            p,
-            &endpoints(),
-            &Secret::new("tok"),
-            options,
-            |e| events.push(e.clone()),
-        ));
+        let r = block_on(list_accounts_and_roles(p, &endpoints(), &Secret::new("tok"), options, |e| {
+            events.push(e.clone())
+        }));
         (r, events)
     }
 
@@ -377,10 +357,7 @@ mod tests {
         let listing = r.unwrap();
         assert_eq!(listing.accounts.len(), 250);
         assert!(listing.failed.is_empty());
-        assert!(listing
-            .accounts
-            .iter()
-            .all(|a| a.roles == ["Admin", "ReadOnly", "Billing"]));
+        assert!(listing.accounts.iter().all(|a| a.roles == ["Admin", "ReadOnly", "Billing"]));
         assert_eq!(listing.accounts[7].account.account_id, "000000000007");
         assert_eq!(events[0], ListingEvent::AccountsTotal { total: 250 });
         assert_eq!(events.len(), 251);
@@ -402,17 +379,9 @@ mod tests {
         // Every 4th call is throttled and every 7th a 500: each call needs few retries.
         let (p, per_account) = portal(120, |n, _| {
             if n % 4 == 0 {
-                Some(aws_error(
-                    429,
-                    "TooManyRequestsException",
-                    json!({"message": "Rate exceeded"}),
-                ))
+                Some(aws_error(429, "TooManyRequestsException", json!({"message": "Rate exceeded"})))
             } else if n % 7 == 0 {
-                Some(HttpResponse {
-                    status: 502,
-                    headers: vec![],
-                    body: "bad gateway".into(),
-                })
+                Some(HttpResponse { status: 502, headers: vec![], body: "bad gateway".into() })
             } else {
                 None
             }
@@ -433,33 +402,20 @@ mod tests {
     fn an_account_that_keeps_failing_is_named_with_its_reason() {
         let (p, per_account) = portal(10, |_, req| {
             if req.url.contains("account_id=000000000003") {
-                Some(aws_error(
-                    429,
-                    "TooManyRequestsException",
-                    json!({"message": "Rate exceeded"}),
-                ))
+                Some(aws_error(429, "TooManyRequestsException", json!({"message": "Rate exceeded"})))
             } else if req.url.contains("account_id=000000000005") {
                 Some(aws_error(404, "ResourceNotFoundException", json!({"message": "gone"})))
             } else {
                 None
             }
         });
-        let options = ListingOptions {
-            max_attempts: 4,
-            ..Default::default()
-        };
+        let options = ListingOptions { max_attempts: 4, ..Default::default() };
         let (r, events) = run(&p, &options);
         let listing = r.unwrap();
         assert_eq!(listing.accounts.len(), 8);
-        let failed: Vec<(&str, &str)> = listing
-            .failed
-            .iter()
-            .map(|f| (f.account.account_id.as_str(), f.code.as_str()))
-            .collect();
-        assert_eq!(
-            failed,
-            [("000000000003", "throttled"), ("000000000005", "service_error")]
-        );
+        let failed: Vec<(&str, &str)> =
+            listing.failed.iter().map(|f| (f.account.account_id.as_str(), f.code.as_str())).collect();
+        assert_eq!(failed, [("000000000003", "throttled"), ("000000000005", "service_error")]);
         assert_eq!(per_account.borrow()["000000000003"], 4, "bounded retries");
         assert_eq!(per_account.borrow()["000000000005"], 1, "no retry on a permanent error");
         assert!(events
@@ -472,18 +428,12 @@ mod tests {
     fn a_refused_token_fails_the_whole_listing() {
         let (p, _) = portal(30, |n, _| {
             (n > 5).then(|| {
-                aws_error(
-                    401,
-                    "UnauthorizedException",
-                    json!({"message": "Session token not found or invalid"}),
-                )
+                aws_error(401, "UnauthorizedException", json!({"message": "Session token not found or invalid"}))
             })
         });
         let (r, _) = run(&p, &ListingOptions::default());
         assert_eq!(r.unwrap_err().code(), "unauthorized");
-        let (p, _) = portal(30, |n, _| {
-            (n == 1).then(|| aws_error(401, "UnauthorizedException", json!({})))
-        });
+        let (p, _) = portal(30, |n, _| (n == 1).then(|| aws_error(401, "UnauthorizedException", json!({}))));
         let (r, events) = run(&p, &ListingOptions::default());
         assert_eq!(r.unwrap_err().code(), "unauthorized");
         assert!(events.is_empty());
@@ -491,20 +441,8 @@ mod tests {
 
     #[test]
     fn a_failing_list_accounts_fails_the_listing_after_bounded_retries() {
-        let (p, _) = portal(30, |_, _| {
-            Some(HttpResponse {
-                status: 503,
-                headers: vec![],
-                body: String::new(),
-            })
-        });
-        let (r, _) = run(
-            &p,
-            &ListingOptions {
-                max_attempts: 3,
-                ..Default::default()
-            },
-        );
+        let (p, _) = portal(30, |_, _| Some(HttpResponse { status: 503, headers: vec![], body: String::new() }));
+        let (r, _) = run(&p, &ListingOptions { max_attempts: 3, ..Default::default() });
         assert_eq!(r.unwrap_err().code(), "server_error");
         assert_eq!(p.requests.borrow().len(), 3);
     }

@@ -51,8 +51,18 @@ mod tests {
 
     #[test]
     fn rejects_names_that_break_ini() {
-        for (bad, c) in [("a]b", ']'), ("[x", '['), ("a=b", '='), ("a;b", ';'), ("a#b", '#'),
-                         ("a\nb", '\n'), ("a b", ' '), (" a", ' '), ("a\u{7}", '\u{7}'), ("日本", '日')] {
+        for (bad, c) in [
+            ("a]b", ']'),
+            ("[x", '['),
+            ("a=b", '='),
+            ("a;b", ';'),
+            ("a#b", '#'),
+            ("a\nb", '\n'),
+            ("a b", ' '),
+            (" a", ' '),
+            ("a\u{7}", '\u{7}'),
+            ("日本", '日'),
+        ] {
             assert_eq!(check_name(bad), Err(NameError::BadChar(c)), "{bad:?}");
         }
         assert_eq!(check_name(""), Err(NameError::Empty));

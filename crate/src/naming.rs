@@ -61,9 +61,7 @@ fn parse_template(template: &str) -> Result<Vec<Piece<'_>>, Error> {
             pieces.push(Piece::Literal(&rest[..open]));
         }
         let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| bad("has a '{' without '}'".into()))?;
+        let close = after.find('}').ok_or_else(|| bad("has a '{' without '}'".into()))?;
         let field = &after[..close];
         if !PLACEHOLDERS.contains(&field) {
             return Err(bad(format!(
@@ -78,9 +76,7 @@ fn parse_template(template: &str) -> Result<Vec<Piece<'_>>, Error> {
         pieces.push(Piece::Literal(rest));
     }
     if !pieces.iter().any(|p| matches!(p, Piece::Field(_))) {
-        return Err(bad(
-            "uses no placeholder, so every profile would get the same name".into(),
-        ));
+        return Err(bad("uses no placeholder, so every profile would get the same name".into()));
     }
     Ok(pieces)
 }
@@ -205,13 +201,7 @@ fn account_label(input: &AccountToName, notes: &mut Vec<NameNote>) -> String {
 }
 
 /// The name for one role of an account whose account part is `label`.
-fn render(
-    pieces: &[Piece<'_>],
-    session: &str,
-    account_id: &str,
-    label: &str,
-    role: &str,
-) -> String {
+fn render(pieces: &[Piece<'_>], session: &str, account_id: &str, label: &str, role: &str) -> String {
     let account_id = field_value(account_id).unwrap_or_else(|| "account".into());
     let mut out = String::new();
     for piece in pieces {
@@ -219,9 +209,7 @@ fn render(
             Piece::Literal(s) => out.push_str(s),
             Piece::Field("account_id") => out.push_str(&account_id),
             Piece::Field("account_name") => out.push_str(label),
-            Piece::Field("role_name") => {
-                out.push_str(&field_value(role).unwrap_or_else(|| "role".into()))
-            }
+            Piece::Field("role_name") => out.push_str(&field_value(role).unwrap_or_else(|| "role".into())),
             Piece::Field(_) => out.push_str(&field_value(session).unwrap_or_default()),
         }
     }
@@ -256,9 +244,7 @@ pub fn name_accounts(
     taken: &HashSet<String>,
 ) -> Result<Vec<ProposedName>, Error> {
     let pieces = parse_template(template)?;
-    let uses_label = pieces
-        .iter()
-        .any(|p| matches!(p, Piece::Field("account_name")));
+    let uses_label = pieces.iter().any(|p| matches!(p, Piece::Field("account_name")));
 
     struct Slot<'a> {
         account: usize,
@@ -276,12 +262,7 @@ pub fn name_accounts(
         for role in &account.roles {
             if seen.insert((account.account_id.as_str(), role.as_str())) {
                 let name = render(&pieces, session, &account.account_id, &label, role);
-                slots.push(Slot {
-                    account: a,
-                    account_id: &account.account_id,
-                    role,
-                    name,
-                });
+                slots.push(Slot { account: a, account_id: &account.account_id, role, name });
             }
         }
         labels.push(label);
@@ -300,13 +281,10 @@ pub fn name_accounts(
             continue;
         }
         if let Some(other) = accounts_here.iter().filter(|&&o| o != s.account).min() {
-            relabel[s.account] = Some(NameNote::SharedAccountName {
-                other_account_id: accounts[*other].account_id.clone(),
-            });
+            relabel[s.account] =
+                Some(NameNote::SharedAccountName { other_account_id: accounts[*other].account_id.clone() });
         } else if taken.contains(&s.name) {
-            relabel[s.account] = Some(NameNote::NameTaken {
-                name: s.name.clone(),
-            });
+            relabel[s.account] = Some(NameNote::NameTaken { name: s.name.clone() });
         }
     }
     for s in slots.iter_mut() {
@@ -332,18 +310,13 @@ pub fn name_accounts(
     }
     for s in slots.iter_mut() {
         if count[&s.name] > 1 {
-            s.name = with_suffix(
-                &s.name,
-                &field_value(s.role).unwrap_or_else(|| "role".into()),
-            );
+            s.name = with_suffix(&s.name, &field_value(s.role).unwrap_or_else(|| "role".into()));
         }
     }
 
     // Step 3: anything still equal, or still taken: a counter.
     let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        (slots[a].account_id, slots[a].role).cmp(&(slots[b].account_id, slots[b].role))
-    });
+    order.sort_unstable_by(|&a, &b| (slots[a].account_id, slots[a].role).cmp(&(slots[b].account_id, slots[b].role)));
     let mut used: HashSet<String> = HashSet::new();
     for i in order {
         let base = slots[i].name.clone();
@@ -369,11 +342,7 @@ pub fn name_accounts(
 }
 
 /// Names account-role pairs given one by one (in input order); see [`name_accounts`].
-pub fn name_profiles(
-    template: &str,
-    session: &str,
-    inputs: &[ProfileInput],
-) -> Result<Vec<NamedProfile>, Error> {
+pub fn name_profiles(template: &str, session: &str, inputs: &[ProfileInput]) -> Result<Vec<NamedProfile>, Error> {
     let mut accounts: Vec<AccountToName> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for i in inputs {
@@ -388,15 +357,8 @@ pub fn name_profiles(
         accounts[a].roles.push(i.role_name.clone());
     }
     let named = name_accounts(template, session, &accounts, &HashSet::new())?;
-    let by_pair: HashMap<(&str, &str), &str> = named
-        .iter()
-        .map(|p| {
-            (
-                (p.account_id.as_str(), p.role_name.as_str()),
-                p.name.as_str(),
-            )
-        })
-        .collect();
+    let by_pair: HashMap<(&str, &str), &str> =
+        named.iter().map(|p| ((p.account_id.as_str(), p.role_name.as_str()), p.name.as_str())).collect();
     let mut seen = HashSet::new();
     Ok(inputs
         .iter()
@@ -415,11 +377,7 @@ mod tests {
     use crate::names::check_name;
 
     fn input(id: &str, name: Option<&str>, role: &str) -> ProfileInput {
-        ProfileInput {
-            account_id: id.into(),
-            account_name: name.map(Into::into),
-            role_name: role.into(),
-        }
+        ProfileInput { account_id: id.into(), account_name: name.map(Into::into), role_name: role.into() }
     }
 
     fn names(template: &str, inputs: &[ProfileInput]) -> Vec<String> {
@@ -434,14 +392,8 @@ mod tests {
     fn default_and_cli_templates() {
         let i = [input("111122223333", Some("prod"), "AdministratorAccess")];
         assert_eq!(names(DEFAULT_TEMPLATE, &i), ["prod.AdministratorAccess"]);
-        assert_eq!(
-            names(CLI_TEMPLATE, &i),
-            ["AdministratorAccess-111122223333"]
-        );
-        assert_eq!(
-            names("{session}-{account_name}-{role_name}", &i),
-            ["corp-prod-AdministratorAccess"]
-        );
+        assert_eq!(names(CLI_TEMPLATE, &i), ["AdministratorAccess-111122223333"]);
+        assert_eq!(names("{session}-{account_name}-{role_name}", &i), ["corp-prod-AdministratorAccess"]);
     }
 
     #[test]
@@ -454,26 +406,17 @@ mod tests {
             ("日本", "111122223333.Admin"),
             ("]]]", "111122223333.Admin"),
             ("", "111122223333.Admin"),
-            (
-                "credential_process = /bin/sh",
-                "credential_process-bin-sh.Admin",
-            ),
+            ("credential_process = /bin/sh", "credential_process-bin-sh.Admin"),
             ("tab\there\r\n", "tab-here.Admin"),
         ];
         for (account_name, expected) in cases {
             assert_eq!(
-                names(
-                    DEFAULT_TEMPLATE,
-                    &[input("111122223333", Some(account_name), "Admin")]
-                ),
+                names(DEFAULT_TEMPLATE, &[input("111122223333", Some(account_name), "Admin")]),
                 [expected],
                 "{account_name:?}"
             );
         }
-        assert_eq!(
-            names(DEFAULT_TEMPLATE, &[input("111122223333", None, "Admin")]),
-            ["111122223333.Admin"]
-        );
+        assert_eq!(names(DEFAULT_TEMPLATE, &[input("111122223333", None, "Admin")]), ["111122223333.Admin"]);
         assert_eq!(sanitize("a--b"), "a-b");
         assert_eq!(sanitize("-.-"), "");
     }
@@ -481,10 +424,7 @@ mod tests {
     #[test]
     fn long_names_are_capped_and_keep_the_role() {
         let long = "x".repeat(200);
-        let n = names(
-            DEFAULT_TEMPLATE,
-            &[input("111122223333", Some(&long), "ReadOnly")],
-        );
+        let n = names(DEFAULT_TEMPLATE, &[input("111122223333", Some(&long), "ReadOnly")]);
         assert!(n[0].len() <= MAX_NAME_LEN);
         assert!(n[0].ends_with(".ReadOnly"), "{}", n[0]);
         let n = names(
@@ -500,51 +440,24 @@ mod tests {
         let b = input("222222222222", Some("prod"), "Admin");
         let c = input("333333333333", Some("dev"), "Admin");
         let forward = names(DEFAULT_TEMPLATE, &[a.clone(), b.clone(), c.clone()]);
-        assert_eq!(
-            forward,
-            [
-                "prod-111111111111.Admin",
-                "prod-222222222222.Admin",
-                "dev.Admin"
-            ]
-        );
+        assert_eq!(forward, ["prod-111111111111.Admin", "prod-222222222222.Admin", "dev.Admin"]);
         let backward = names(DEFAULT_TEMPLATE, &[c, b, a]);
-        assert_eq!(
-            backward,
-            [
-                "dev.Admin",
-                "prod-222222222222.Admin",
-                "prod-111111111111.Admin"
-            ]
-        );
+        assert_eq!(backward, ["dev.Admin", "prod-222222222222.Admin", "prod-111111111111.Admin"]);
     }
 
     #[test]
     fn remaining_collisions_get_role_then_counter() {
         // A template without the role: the role tells the two profiles of one account apart.
-        let n = names(
-            "{account_name}",
-            &[input("1", Some("x"), "Admin"), input("1", Some("x"), "Dev")],
-        );
+        let n = names("{account_name}", &[input("1", Some("x"), "Admin"), input("1", Some("x"), "Dev")]);
         assert_eq!(n, ["x-Admin", "x-Dev"]);
         // Sanitising makes two different account names equal, and a third is already the suffixed form.
         let n = names(
             DEFAULT_TEMPLATE,
-            &[
-                input("2", Some("a b"), "R"),
-                input("3", Some("a-b"), "R"),
-                input("4", Some("a-b.R-2"), "x"),
-            ],
+            &[input("2", Some("a b"), "R"), input("3", Some("a-b"), "R"), input("4", Some("a-b.R-2"), "x")],
         );
         assert_eq!(n.iter().collect::<HashSet<_>>().len(), 3, "{n:?}");
         // Duplicate pairs are named once.
-        assert_eq!(
-            names(
-                CLI_TEMPLATE,
-                &[input("1", None, "R"), input("1", None, "R")]
-            ),
-            ["R-1"]
-        );
+        assert_eq!(names(CLI_TEMPLATE, &[input("1", None, "R"), input("1", None, "R")]), ["R-1"]);
     }
 
     fn account(id: &str, name: &str, roles: &[&str]) -> AccountToName {
@@ -559,11 +472,7 @@ mod tests {
     fn clashes_are_resolved_per_account_and_explained() {
         // Two accounts that sanitise to the same name: every role of both carries the id.
         let accounts = [
-            account(
-                "111122223333",
-                "search dev 開発環境",
-                &["Admin", "ReadOnly"],
-            ),
+            account("111122223333", "search dev 開発環境", &["Admin", "ReadOnly"]),
             account("444455556666", "search-dev", &["Admin"]),
             account("777788889999", "prod", &["Admin"]),
         ];
@@ -579,20 +488,9 @@ mod tests {
                 "prod-777788889999.Admin"
             ]
         );
-        assert!(
-            out[0].notes.contains(&NameNote::Sanitized),
-            "{:?}",
-            out[0].notes
-        );
-        assert!(out[1].notes.contains(&NameNote::SharedAccountName {
-            other_account_id: "444455556666".into()
-        }));
-        assert_eq!(
-            out[3].notes,
-            [NameNote::NameTaken {
-                name: "prod.Admin".into()
-            }]
-        );
+        assert!(out[0].notes.contains(&NameNote::Sanitized), "{:?}", out[0].notes);
+        assert!(out[1].notes.contains(&NameNote::SharedAccountName { other_account_id: "444455556666".into() }));
+        assert_eq!(out[3].notes, [NameNote::NameTaken { name: "prod.Admin".into() }]);
         // A template without {account_name}: the id goes on the whole name, then a counter.
         let taken: HashSet<String> = ["Admin-777788889999".to_string()].into();
         let out = name_accounts(CLI_TEMPLATE, "corp", &accounts[2..], &taken).unwrap();
@@ -605,17 +503,8 @@ mod tests {
     #[test]
     fn long_account_names_are_cut_at_a_word() {
         let long = "platform engineering shared services production workloads europe central";
-        let out = name_accounts(
-            DEFAULT_TEMPLATE,
-            "corp",
-            &[account("1", long, &["Admin"])],
-            &HashSet::new(),
-        )
-        .unwrap();
-        assert_eq!(
-            out[0].name,
-            "platform-engineering-shared-services-production-workloads.Admin"
-        );
+        let out = name_accounts(DEFAULT_TEMPLATE, "corp", &[account("1", long, &["Admin"])], &HashSet::new()).unwrap();
+        assert_eq!(out[0].name, "platform-engineering-shared-services-production-workloads.Admin");
         assert!(out[0].notes.contains(&NameNote::Shortened));
         assert_eq!(cut_at_word("abcdefghij", 4), "abcd");
     }
@@ -623,11 +512,7 @@ mod tests {
     #[test]
     fn bad_templates_are_refused() {
         for t in ["{account}", "{role_name", "role_name}", "static", "", "{}"] {
-            assert_eq!(
-                validate_template(t).map_err(|e| e.code()),
-                Err("invalid_input"),
-                "{t}"
-            );
+            assert_eq!(validate_template(t).map_err(|e| e.code()), Err("invalid_input"), "{t}");
         }
         assert!(validate_template(CLI_TEMPLATE).is_ok());
     }

@@ -134,21 +134,13 @@ pub async fn start_device_authorization<P: Platform>(
     registration: &Registration,
     start_url: &str,
 ) -> Result<DeviceAuthorization, Error> {
-    send_json(
-        platform,
-        start_device_authorization_request(endpoints, registration, start_url),
-    )
-    .await
+    send_json(platform, start_device_authorization_request(endpoints, registration, start_url)).await
 }
 
 /// The grant a CreateToken call redeems.
 pub enum Grant<'a> {
     DeviceCode(&'a Secret),
-    AuthorizationCode {
-        code: &'a str,
-        redirect_uri: &'a str,
-        code_verifier: &'a Secret,
-    },
+    AuthorizationCode { code: &'a str, redirect_uri: &'a str, code_verifier: &'a Secret },
     RefreshToken(&'a Secret),
 }
 
@@ -164,11 +156,7 @@ pub fn create_token_request(endpoints: &Endpoints, registration: &Registration, 
             body.grant_type = Some(GRANT_DEVICE_CODE);
             body.device_code = Some(code.expose());
         }
-        Grant::AuthorizationCode {
-            code,
-            redirect_uri,
-            code_verifier,
-        } => {
+        Grant::AuthorizationCode { code, redirect_uri, code_verifier } => {
             body.grant_type = Some(GRANT_AUTHORIZATION_CODE);
             body.code = Some(code);
             body.redirect_uri = Some(redirect_uri);
@@ -201,9 +189,7 @@ pub async fn create_token<P: Platform>(
 ) -> Result<Token, Error> {
     let r: CreateTokenResponse = send_json(platform, create_token_request(endpoints, registration, grant)).await?;
     if r.access_token.expose().is_empty() {
-        return Err(Error::InvalidResponse(
-            "CreateToken returned an empty accessToken".into(),
-        ));
+        return Err(Error::InvalidResponse("CreateToken returned an empty accessToken".into()));
     }
     Ok(Token {
         access_token: r.access_token,

@@ -209,11 +209,7 @@ pub struct SyncPlan {
 
 /// The `region` new profiles get: the portal's own choice, else the person's default, else the
 /// portal's IAM Identity Center region (a Tokyo portal's profiles default to Tokyo).
-pub fn profile_region(
-    portal_profile_region: Option<&str>,
-    default_region: &str,
-    sso_region: &str,
-) -> String {
+pub fn profile_region(portal_profile_region: Option<&str>, default_region: &str, sso_region: &str) -> String {
     [portal_profile_region.unwrap_or(""), default_region]
         .into_iter()
         .map(str::trim)
@@ -237,9 +233,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
     let mut owner_of: HashMap<&str, (&str, bool)> = HashMap::new();
     for s in &input.sessions {
         for p in &s.profiles {
-            owner_of
-                .entry(p.name.as_str())
-                .or_insert((s.name.as_str(), p.managed));
+            owner_of.entry(p.name.as_str()).or_insert((s.name.as_str(), p.managed));
         }
     }
     for name in &input.other_profiles {
@@ -250,15 +244,9 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
     let mut existing: HashMap<(&str, &str), Owned<'_>> = HashMap::new();
     for p in own_profiles {
         if let (Some(a), Some(r)) = (p.account_id.as_deref(), p.role_name.as_deref()) {
-            let slot = existing.entry((a, r)).or_insert(Owned {
-                name: &p.name,
-                managed: p.managed,
-            });
+            let slot = existing.entry((a, r)).or_insert(Owned { name: &p.name, managed: p.managed });
             if p.managed && !slot.managed {
-                *slot = Owned {
-                    name: &p.name,
-                    managed: true,
-                };
+                *slot = Owned { name: &p.name, managed: true };
             }
         }
     }
@@ -281,21 +269,13 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
         })
         .collect();
     let proposed = name_accounts(&input.template, session, &to_name, &taken)?;
-    let proposed: HashMap<(&str, &str), _> = proposed
-        .iter()
-        .map(|p| ((p.account_id.as_str(), p.role_name.as_str()), p))
-        .collect();
+    let proposed: HashMap<(&str, &str), _> =
+        proposed.iter().map(|p| ((p.account_id.as_str(), p.role_name.as_str()), p)).collect();
 
-    let selected: Option<HashSet<(&str, &str)>> = input.selection.as_ref().map(|sel| {
-        sel.iter()
-            .map(|r| (r.account_id.as_str(), r.role_name.as_str()))
-            .collect()
-    });
-    let edits: HashMap<(&str, &str), &str> = input
-        .names
-        .iter()
-        .map(|e| ((e.account_id.as_str(), e.role_name.as_str()), e.name.trim()))
-        .collect();
+    let selected: Option<HashSet<(&str, &str)>> =
+        input.selection.as_ref().map(|sel| sel.iter().map(|r| (r.account_id.as_str(), r.role_name.as_str())).collect());
+    let edits: HashMap<(&str, &str), &str> =
+        input.names.iter().map(|e| ((e.account_id.as_str(), e.role_name.as_str()), e.name.trim())).collect();
     let takeover: HashSet<&str> = input.takeover.iter().map(String::as_str).collect();
 
     let mut plan = SyncPlan {
@@ -326,24 +306,14 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
             let key = (a, role.as_str());
             let is_selected = selected.as_ref().is_none_or(|s| s.contains(&key));
             let (mut name, mut notes, state) = match existing.get(&key) {
-                Some(o) if o.managed => (
-                    o.name.to_string(),
-                    vec![NameNote::Existing],
-                    ProfileState::Existing,
-                ),
-                Some(o) => (
-                    o.name.to_string(),
-                    vec![NameNote::Existing],
-                    ProfileState::HandWritten,
-                ),
+                Some(o) if o.managed => (o.name.to_string(), vec![NameNote::Existing], ProfileState::Existing),
+                Some(o) => (o.name.to_string(), vec![NameNote::Existing], ProfileState::HandWritten),
                 None => {
                     let p = proposed[&key];
                     (p.name.clone(), p.notes.clone(), ProfileState::New)
                 }
             };
-            let edited = edits
-                .get(&key)
-                .filter(|e| **e != name && state != ProfileState::HandWritten);
+            let edited = edits.get(&key).filter(|e| **e != name && state != ProfileState::HandWritten);
             if let Some(&edit) = edited {
                 let conflict = |reason| NameConflict {
                     account_id: a.to_string(),
@@ -352,9 +322,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                     reason,
                 };
                 if let Err(e) = check_name(edit) {
-                    plan.conflicts.push(conflict(ConflictReason::Invalid {
-                        reason: e.to_string(),
-                    }));
+                    plan.conflicts.push(conflict(ConflictReason::Invalid { reason: e.to_string() }));
                 } else if let Some(&(owner, managed)) = owner_of.get(edit) {
                     if owner == session || !managed {
                         plan.conflicts.push(conflict(if managed {
@@ -364,9 +332,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                         }));
                     } else if !takeover.contains(edit) {
                         plan.conflicts
-                            .push(conflict(ConflictReason::OwnedByOtherSession {
-                                session: owner.to_string(),
-                            }));
+                            .push(conflict(ConflictReason::OwnedByOtherSession { session: owner.to_string() }));
                     } else if is_selected {
                         takeovers.push(edit.to_string());
                     }
@@ -376,18 +342,14 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                         name: name.clone(),
                         account_id: Some(a.to_string()),
                         role_name: Some(role.clone()),
-                        reason: RemoveReason::Renamed {
-                            new_name: edit.to_string(),
-                        },
+                        reason: RemoveReason::Renamed { new_name: edit.to_string() },
                     });
                 }
                 name = edit.to_string();
                 notes = vec![NameNote::Edited];
             }
             if is_selected && state != ProfileState::HandWritten {
-                if let Some((other_a, other_r)) =
-                    used.insert(name.clone(), (a.to_string(), role.clone()))
-                {
+                if let Some((other_a, other_r)) = used.insert(name.clone(), (a.to_string(), role.clone())) {
                     if (other_a.as_str(), other_r.as_str()) != key {
                         plan.conflicts.push(NameConflict {
                             account_id: a.to_string(),
@@ -403,11 +365,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                     account_id: a.to_string(),
                     role_name: role.clone(),
                     region: fresh.then(|| input.region.clone()),
-                    output: if fresh {
-                        input.output.clone().filter(|o| !o.is_empty())
-                    } else {
-                        None
-                    },
+                    output: if fresh { input.output.clone().filter(|o| !o.is_empty()) } else { None },
                 });
             }
             plan.profiles.push(PlannedProfile {
@@ -427,19 +385,10 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
             .listing
             .accounts
             .iter()
-            .map(|a| {
-                (
-                    a.account.account_id.as_str(),
-                    a.roles.iter().map(String::as_str).collect(),
-                )
-            })
+            .map(|a| (a.account.account_id.as_str(), a.roles.iter().map(String::as_str).collect()))
             .collect();
-        let failed: HashMap<&str, &str> = input
-            .listing
-            .failed
-            .iter()
-            .map(|f| (f.account.account_id.as_str(), f.code.as_str()))
-            .collect();
+        let failed: HashMap<&str, &str> =
+            input.listing.failed.iter().map(|f| (f.account.account_id.as_str(), f.code.as_str())).collect();
         for p in own_profiles.iter().filter(|p| p.managed) {
             let (Some(a), Some(r)) = (p.account_id.as_deref(), p.role_name.as_deref()) else {
                 plan.kept.push(KeptProfile {
@@ -453,9 +402,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                 plan.kept.push(KeptProfile {
                     name: p.name.clone(),
                     account_id: Some(a.to_string()),
-                    reason: KeepReason::AccountFailed {
-                        code: code.to_string(),
-                    },
+                    reason: KeepReason::AccountFailed { code: code.to_string() },
                 });
                 continue;
             } else {

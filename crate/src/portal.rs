@@ -62,11 +62,8 @@ pub fn list_accounts_request(
     if let Some(t) = next_token {
         params.push(("next_token", t));
     }
-    HttpRequest::get(url_with_query(
-        &format!("{}/assignment/accounts", endpoints.portal),
-        &params,
-    ))
-    .with_header(BEARER_HEADER, token.expose())
+    HttpRequest::get(url_with_query(&format!("{}/assignment/accounts", endpoints.portal), &params))
+        .with_header(BEARER_HEADER, token.expose())
 }
 
 /// GET `/assignment/roles?account_id=A&max_result=N[&next_token=T]`.
@@ -82,11 +79,8 @@ pub fn list_account_roles_request(
     if let Some(t) = next_token {
         params.push(("next_token", t));
     }
-    HttpRequest::get(url_with_query(
-        &format!("{}/assignment/roles", endpoints.portal),
-        &params,
-    ))
-    .with_header(BEARER_HEADER, token.expose())
+    HttpRequest::get(url_with_query(&format!("{}/assignment/roles", endpoints.portal), &params))
+        .with_header(BEARER_HEADER, token.expose())
 }
 
 /// POST `/logout` with no body: ends the portal session behind `token` (as `aws sso logout`).
@@ -114,10 +108,7 @@ mod tests {
         let e = Endpoints::for_region("us-east-1").unwrap();
         let t = Secret::new("tok");
         let r = list_accounts_request(&e, &t, 100, None);
-        assert_eq!(
-            r.url,
-            "https://portal.sso.us-east-1.amazonaws.com/assignment/accounts?max_result=100"
-        );
+        assert_eq!(r.url, "https://portal.sso.us-east-1.amazonaws.com/assignment/accounts?max_result=100");
         assert_eq!(r.header("x-amz-sso_bearer_token"), Some("tok"));
         assert!(r.header("authorization").is_none());
         let r = list_account_roles_request(&e, &t, "111122223333", 500, Some("a+b/c="));
@@ -146,7 +137,11 @@ mod tests {
         let e = Endpoints::custom("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap();
         let p = FakePlatform::scripted(vec![
             ok(serde_json::json!({})),
-            aws_error(401, "UnauthorizedException", serde_json::json!({"message": "Session token not found or invalid"})),
+            aws_error(
+                401,
+                "UnauthorizedException",
+                serde_json::json!({"message": "Session token not found or invalid"}),
+            ),
             aws_error(500, "InternalServerException", serde_json::json!({"message": "boom"})),
         ]);
         let t = Secret::new("tok");

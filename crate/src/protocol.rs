@@ -72,7 +72,9 @@ impl Reply {
     pub fn success(id: RequestId, result: &impl Serialize) -> Reply {
         match serde_json::to_value(result) {
             Ok(value) => Reply { id: Some(id), host: HostInfo::current(), ok: true, result: Some(value), error: None },
-            Err(e) => Reply::failure(Some(id), ErrorBody::new(ErrorCode::InternalError, format!("cannot encode result: {e}"))),
+            Err(e) => {
+                Reply::failure(Some(id), ErrorBody::new(ErrorCode::InternalError, format!("cannot encode result: {e}")))
+            }
         }
     }
 
@@ -108,12 +110,18 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
         DecodeError::new(None, ErrorCode::InvalidMessage, format!("message is not UTF-8 (byte {})", e.valid_up_to()))
     })?;
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        DecodeError::new(None, ErrorCode::InvalidMessage, format!("message is not JSON (line {}, column {})", e.line(), e.column()))
+        DecodeError::new(
+            None,
+            ErrorCode::InvalidMessage,
+            format!("message is not JSON (line {}, column {})", e.line(), e.column()),
+        )
     })?;
     let Value::Object(mut object) = value else {
         return Err(DecodeError::new(None, ErrorCode::InvalidMessage, "message is not a JSON object"));
     };
-    let bad_id = || DecodeError::new(None, ErrorCode::InvalidMessage, "`id` must be a non-negative integer or a string").at("id");
+    let bad_id = || {
+        DecodeError::new(None, ErrorCode::InvalidMessage, "`id` must be a non-negative integer or a string").at("id")
+    };
     let id_value = match object.remove("id") {
         Some(Value::String(s)) => RequestId::Text(s),
         Some(Value::Number(n)) => RequestId::Number(n.as_u64().ok_or_else(bad_id)?),
@@ -127,13 +135,20 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
     }
     let action = match object.remove("action") {
         Some(Value::String(s)) => s,
-        Some(_) => return Err(DecodeError::new(id, ErrorCode::InvalidMessage, "`action` must be a string").at("action")),
+        Some(_) => {
+            return Err(DecodeError::new(id, ErrorCode::InvalidMessage, "`action` must be a string").at("action"))
+        }
         None => return Err(DecodeError::new(id, ErrorCode::InvalidMessage, "missing field `action`").at("action")),
     };
     if !Action::NAMES.contains(&action.as_str()) {
         // The action is a value the caller sent: name what this host knows instead.
         let known = Action::NAMES.join(", ");
-        return Err(DecodeError::new(id, ErrorCode::UnknownAction, format!("unknown action (this host knows {known})")).at("action"));
+        return Err(DecodeError::new(
+            id,
+            ErrorCode::UnknownAction,
+            format!("unknown action (this host knows {known})"),
+        )
+        .at("action"));
     }
     // An action without parameters may leave `params` out.
     let params = object.remove("params").unwrap_or_else(|| Value::Object(Default::default()));
@@ -148,9 +163,7 @@ fn params_error(id: Option<RequestId>, e: serde_path_to_error::Error<serde_json:
     let message = e.inner().to_string();
     // serde's text is "unknown field `x`, expected ..." / "missing field `x`"; the path then
     // points at the object, so add the field's own name to it.
-    let named = |prefix: &str| {
-        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_string)
-    };
+    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_string);
     // serde_path_to_error already ends the path with an unknown field's name, not a missing one's.
     let join = |name: &str| {
         if path == name || path.ends_with(&format!(".{name}")) {

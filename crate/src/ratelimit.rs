@@ -61,16 +61,8 @@ pub struct AdaptiveRateLimit {
 
 impl AdaptiveRateLimit {
     pub fn new(config: RateLimitConfig) -> Self {
-        let rps = config
-            .initial_rps
-            .clamp(config.min_rps.max(0.01), config.max_rps.max(0.01));
-        AdaptiveRateLimit {
-            config,
-            rps,
-            ceiling: None,
-            last_start_ms: None,
-            generation: 0,
-        }
+        let rps = config.initial_rps.clamp(config.min_rps.max(0.01), config.max_rps.max(0.01));
+        AdaptiveRateLimit { config, rps, ceiling: None, last_start_ms: None, generation: 0 }
     }
 
     /// The current rate in requests per second.
@@ -127,11 +119,7 @@ impl AdaptiveRateLimit {
 
     /// How long to wait before retry number `attempt` (0-based), given a random value for jitter.
     pub fn backoff_ms(&self, attempt: u32, random: u64) -> u64 {
-        let full = self
-            .config
-            .backoff_base_ms
-            .saturating_mul(1u64 << attempt.min(20))
-            .min(self.config.backoff_max_ms);
+        let full = self.config.backoff_base_ms.saturating_mul(1u64 << attempt.min(20)).min(self.config.backoff_max_ms);
         // "Equal jitter": half fixed, half random, so retries of a burst spread out.
         full / 2 + random % (full / 2 + 1)
     }
@@ -160,10 +148,7 @@ mod tests {
         let t1 = l.try_acquire(0).unwrap();
         let t2 = l.try_acquire(100).unwrap();
         assert!(l.on_failure(t1, 0, true));
-        assert!(
-            !l.on_failure(t2, 0, true),
-            "a second failure of the same burst must not lower it again"
-        );
+        assert!(!l.on_failure(t2, 0, true), "a second failure of the same burst must not lower it again");
         assert!((l.rps() - 19.0).abs() < 1e-9);
         // Fast back to 97 % of the ceiling (19.4) ...
         let mut n = 0;
@@ -183,11 +168,7 @@ mod tests {
 
     #[test]
     fn rate_stays_within_bounds() {
-        let cfg = RateLimitConfig {
-            min_rps: 1.0,
-            max_rps: 25.0,
-            ..Default::default()
-        };
+        let cfg = RateLimitConfig { min_rps: 1.0, max_rps: 25.0, ..Default::default() };
         let mut l = AdaptiveRateLimit::new(cfg);
         for i in 0..100 {
             let t = l.try_acquire(i * 10_000).unwrap();

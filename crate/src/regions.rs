@@ -69,17 +69,10 @@ pub struct RegionCheck {
 pub fn check_region(field: &str, value: &str) -> Result<RegionCheck, Error> {
     let region = value.trim();
     if region.is_empty() {
-        return Err(Error::invalid_input(
-            field,
-            "is empty; choose a region such as us-east-1",
-        ));
+        return Err(Error::invalid_input(field, "is empty; choose a region such as us-east-1"));
     }
-    partition_of(region)
-        .map_err(|_| Error::invalid_input(field, "is not an AWS region such as us-east-1"))?;
-    Ok(RegionCheck {
-        region: region.to_string(),
-        known: KNOWN_REGIONS.contains(&region),
-    })
+    partition_of(region).map_err(|_| Error::invalid_input(field, "is not an AWS region such as us-east-1"))?;
+    Ok(RegionCheck { region: region.to_string(), known: KNOWN_REGIONS.contains(&region) })
 }
 
 #[cfg(test)]
@@ -97,10 +90,7 @@ mod tests {
     fn known_unknown_and_invalid() {
         assert_eq!(
             check_region("region", " ap-northeast-1 ").unwrap(),
-            RegionCheck {
-                region: "ap-northeast-1".into(),
-                known: true
-            }
+            RegionCheck { region: "ap-northeast-1".into(), known: true }
         );
         assert!(!check_region("region", "us-east-9").unwrap().known);
         assert!(check_region("region", "eusc-de-east-1").unwrap().known);

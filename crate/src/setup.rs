@@ -69,7 +69,11 @@ pub fn suggest_session_name(start_url: &str) -> String {
     };
     let name: String = label.chars().map(|c| if is_name_char(c) { c } else { '-' }).take(MAX_NAME_LEN).collect();
     let name = name.trim_matches('-');
-    if name.is_empty() { "sso".to_string() } else { name.to_string() }
+    if name.is_empty() {
+        "sso".to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 /// Where a page found open in the browser points, when it is an access portal.
@@ -202,7 +206,12 @@ mod tests {
 
     #[test]
     fn a_portal_is_checked_field_by_field() {
-        let ok = Portal { session_name: " acme ".into(), start_url: "https://acme.awsapps.com/start".into(), region: "eu-west-1".into(), profile_region: None };
+        let ok = Portal {
+            session_name: " acme ".into(),
+            start_url: "https://acme.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            profile_region: None,
+        };
         assert_eq!(check_portal(&ok).unwrap().session_name, "acme");
         let field_of = |p: Portal| match check_portal(&p) {
             Err(Error::InvalidInput { field, .. }) => field,
@@ -212,7 +221,11 @@ mod tests {
         assert_eq!(field_of(Portal { region: "moon-1".into(), ..ok.clone() }), "region");
         assert_eq!(field_of(Portal { session_name: "a]b".into(), ..ok.clone() }), "sessionName");
         assert_eq!(field_of(Portal { profile_region: Some("us-east-123".into()), ..ok.clone() }), "profileRegion");
-        let app = Portal { start_url: "https://ssoins-1.portal.ap-northeast-1.app.aws".into(), region: String::new(), ..ok.clone() };
+        let app = Portal {
+            start_url: "https://ssoins-1.portal.ap-northeast-1.app.aws".into(),
+            region: String::new(),
+            ..ok.clone()
+        };
         assert_eq!(check_portal(&app).unwrap().region, "ap-northeast-1");
         assert_eq!(field_of(Portal { region: "us-east-1".into(), ..app }), "region");
     }
@@ -237,7 +250,8 @@ mod tests {
             Err(Error::InvalidInput { field, .. }) if field == "defaultOutput"));
         assert!(matches!(check_settings(&Settings { name_template: "{nope}".into(), ..s.clone() }),
             Err(Error::InvalidInput { field, .. }) if field == "nameTemplate"));
-        let bad_domain = vec![PortalDomain { origin: "https://sso.example.com/start".into(), region: "eu-west-1".into() }];
+        let bad_domain =
+            vec![PortalDomain { origin: "https://sso.example.com/start".into(), region: "eu-west-1".into() }];
         assert!(matches!(check_settings(&Settings { portal_domains: bad_domain, ..s }),
             Err(Error::InvalidInput { field, .. }) if field == "portalDomains[0].origin"));
     }

@@ -134,7 +134,8 @@ pub fn summarize(json: &str, now: i64) -> Result<TokenSummary, CacheFileError> {
         .map_err(|source| CacheFileError::InvalidTimestamp { field: "expiresAt", source })?;
     let registration = match &wire.registration_expires_at {
         Some(s) => Some(
-            parse_timestamp(s).map_err(|source| CacheFileError::InvalidTimestamp { field: "registrationExpiresAt", source })?,
+            parse_timestamp(s)
+                .map_err(|source| CacheFileError::InvalidTimestamp { field: "registrationExpiresAt", source })?,
         ),
         None => None,
     };
@@ -168,11 +169,20 @@ pub fn format_timestamp(epoch: i64) -> String {
 /// a space separator and lowercase letters are refused: aws-sdk-rust refuses them too.
 pub fn parse_timestamp(s: &str) -> Result<i64, TimestampError> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[b.len() - 1] != b'Z' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[b.len() - 1] != b'Z'
+    {
         return Err(TimestampError::Format);
     }
     let fraction = &b[19..b.len() - 1];
-    if !fraction.is_empty() && (fraction[0] != b'.' || fraction.len() < 2 || !fraction[1..].iter().all(u8::is_ascii_digit)) {
+    if !fraction.is_empty()
+        && (fraction[0] != b'.' || fraction.len() < 2 || !fraction[1..].iter().all(u8::is_ascii_digit))
+    {
         return Err(TimestampError::Format);
     }
     let num = |range: std::ops::Range<usize>| -> Result<i64, TimestampError> {
@@ -231,7 +241,10 @@ mod tests {
         // Vector from aws-sso-interop.md §4.1 (checked against botocore).
         assert_eq!(cache_file_name("my-sso"), "0ad374308c5a4e22f723adf10145eafad7c4031c.json");
         // Vector from aws-sso-interop.md §5.4 (CLI v2 role-credential cache).
-        assert_eq!(role_cache_file_name("111122223333", "Admin", "my-sso"), "360f093cdc0bddf23eecc38b9cb6222fca5a195a.json");
+        assert_eq!(
+            role_cache_file_name("111122223333", "Admin", "my-sso"),
+            "360f093cdc0bddf23eecc38b9cb6222fca5a195a.json"
+        );
     }
 
     #[test]
@@ -241,8 +254,16 @@ mod tests {
         assert_eq!(format_timestamp(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(parse_timestamp("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
         assert_eq!(parse_timestamp("2023-11-14T22:13:20.123Z"), Ok(1_700_000_000));
-        for bad in ["2023-11-14T22:13:20+00:00", "2023-11-14 22:13:20Z", "2023-11-14T22:13:20", "1700000000",
-                    "2023-11-14T22:13:20.Z", "2023-11-14t22:13:20z", "2023-1-14T22:13:20Z", "+023-11-14T22:13:20Z"] {
+        for bad in [
+            "2023-11-14T22:13:20+00:00",
+            "2023-11-14 22:13:20Z",
+            "2023-11-14T22:13:20",
+            "1700000000",
+            "2023-11-14T22:13:20.Z",
+            "2023-11-14t22:13:20z",
+            "2023-1-14T22:13:20Z",
+            "+023-11-14T22:13:20Z",
+        ] {
             assert_eq!(parse_timestamp(bad), Err(TimestampError::Format), "{bad}");
         }
         for bad in ["2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-11-14T24:00:00Z", "2023-11-00T00:00:00Z"] {
@@ -277,7 +298,16 @@ mod tests {
         let json = sample().to_json();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
-        let mut expected = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt", "refreshToken"];
+        let mut expected = [
+            "startUrl",
+            "region",
+            "accessToken",
+            "expiresAt",
+            "clientId",
+            "clientSecret",
+            "registrationExpiresAt",
+            "refreshToken",
+        ];
         let mut sorted = keys.clone();
         sorted.sort_unstable();
         expected.sort_unstable();
@@ -303,7 +333,10 @@ mod tests {
     #[test]
     fn summary_reads_files_other_clients_rewrote() {
         let now = 1_700_000_000 - 60;
-        assert_eq!(summarize(&sample().to_json(), now), Ok(TokenSummary { expires_at: 1_700_000_000, refreshable: true }));
+        assert_eq!(
+            summarize(&sample().to_json(), now),
+            Ok(TokenSummary { expires_at: 1_700_000_000, refreshable: true })
+        );
         // aws-sdk-rust may write fractional seconds; botocore drops refreshToken when none came back.
         let rust = r#"{"accessToken":"a","expiresAt":"2023-11-14T22:13:20.5Z","clientId":"c","clientSecret":"s","registrationExpiresAt":"2024-02-12T22:13:20Z","region":"us-east-1","startUrl":"u"}"#;
         assert_eq!(summarize(rust, now), Ok(TokenSummary { expires_at: 1_700_000_000, refreshable: false }));

@@ -9,20 +9,16 @@ use ssobridge_core::login::device::{self, DeviceLoginState};
 use ssobridge_core::secret::Secret;
 
 async fn login(p: &HostPlatform, emu: &idc_emulator::Emulator) -> Secret {
-    let result = device::run(p, DeviceLoginState::new(session(emu, "dev"), None), |_| true)
-        .await
-        .unwrap();
+    let result = device::run(p, DeviceLoginState::new(session(emu, "dev"), None), |_| true).await.unwrap();
     result.token.access_token
 }
 
 async fn list(p: &HostPlatform, emu: &idc_emulator::Emulator, token: &Secret) -> (Listing, Vec<ListingEvent>) {
     let mut events = vec![];
     let endpoints = session(emu, "dev").validate().unwrap();
-    let listing = list_accounts_and_roles(p, &endpoints, token, &ListingOptions::default(), |e| {
-        events.push(e.clone())
-    })
-    .await
-    .unwrap();
+    let listing = list_accounts_and_roles(p, &endpoints, token, &ListingOptions::default(), |e| events.push(e.clone()))
+        .await
+        .unwrap();
     (listing, events)
 }
 
@@ -40,24 +36,14 @@ async fn a_thousand_accounts_under_a_20_rps_throttle_without_a_retry_storm() {
     assert!(listing.failed.is_empty(), "{:?}", listing.failed);
     assert!(listing.accounts.iter().all(|a| a.roles.len() == 3));
     assert_eq!(events.len(), 1001);
-    assert!(matches!(
-        events.last(),
-        Some(ListingEvent::AccountDone {
-            done: 1000,
-            total: 1000,
-            ..
-        })
-    ));
+    assert!(matches!(events.last(), Some(ListingEvent::AccountDone { done: 1000, total: 1000, .. })));
 
     // 10 pages of accounts + 1000 role listings are needed; throttled calls stay bounded.
     let needed = 10 + 1000;
     let made = count(&emu, "ListAccounts") + count(&emu, "ListAccountRoles");
     let throttled = count(&emu, "Throttled");
     assert_eq!(made - throttled, needed, "successful calls");
-    assert!(
-        made as f64 <= 1.2 * needed as f64,
-        "retry storm: {made} calls for {needed} ({throttled} throttled)"
-    );
+    assert!(made as f64 <= 1.2 * needed as f64, "retry storm: {made} calls for {needed} ({throttled} throttled)");
     // Reported, not asserted (timing belongs in the benchmark).
     eprintln!(
         "listing 1000 accounts at 20 rps: {:.1} s (bound {:.1} s), {made} calls, {throttled} throttled, final rate {:.1}/s",
@@ -74,11 +60,7 @@ async fn server_errors_are_retried_and_every_account_is_listed() {
     let p = HostPlatform::new();
     let token = login(&p, &emu).await;
     let (listing, _) = list(&p, &emu, &token).await;
-    assert_eq!(
-        listing.accounts.len() + listing.failed.len(),
-        150,
-        "no account vanishes"
-    );
+    assert_eq!(listing.accounts.len() + listing.failed.len(), 150, "no account vanishes");
     assert!(listing.failed.is_empty(), "{:?}", listing.failed);
     assert!(listing.stats.server_errors > 0, "the fault injection did something");
     let made = count(&emu, "ListAccounts") + count(&emu, "ListAccountRoles");
@@ -91,13 +73,6 @@ async fn a_revoked_token_fails_the_listing_with_unauthorized() {
     let p = HostPlatform::new();
     let _ = login(&p, &emu).await;
     let endpoints = session(&emu, "dev").validate().unwrap();
-    let r = list_accounts_and_roles(
-        &p,
-        &endpoints,
-        &Secret::new("bogus"),
-        &ListingOptions::default(),
-        |_| {},
-    )
-    .await;
+    let r = list_accounts_and_roles(&p, &endpoints, &Secret::new("bogus"), &ListingOptions::default(), |_| {}).await;
     assert_eq!(r.unwrap_err().code(), "unauthorized");
 }

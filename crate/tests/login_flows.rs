@@ -13,9 +13,7 @@ async fn device_login_approved_by_the_person() {
     let emu = emulator(json!({"pollIntervalSecs": 1}));
     let p = HostPlatform::new();
     let mut state = device::step(&p, DeviceLoginState::new(session(&emu, "dev"), None)).await;
-    let DeviceLoginState::WaitingForUser(w) = &state else {
-        panic!("{state:?}")
-    };
+    let DeviceLoginState::WaitingForUser(w) = &state else { panic!("{state:?}") };
     assert!(w.verification_uri_complete.contains(&w.user_code) || !w.verification_uri_complete.is_empty());
     // Resume from JSON, as a restarted service worker would, after the person approved.
     let saved = serde_json::to_string(&state).unwrap();
@@ -24,9 +22,7 @@ async fn device_login_approved_by_the_person() {
     while !state.is_terminal() {
         state = device::step(&p, state).await;
     }
-    let DeviceLoginState::Done(result) = state else {
-        panic!("{state:?}")
-    };
+    let DeviceLoginState::Done(result) = state else { panic!("{state:?}") };
     assert!(!result.token.access_token.expose().is_empty());
     assert!(result.token.expires_at_ms > p.now_ms());
     assert_eq!(count(&emu, "RegisterClient"), 1);
@@ -45,11 +41,7 @@ async fn device_login_approved_by_the_person() {
     assert_eq!(listing.accounts.len(), 5);
 
     // A second login reuses the registration.
-    let state = device::step(
-        &p,
-        DeviceLoginState::new(session(&emu, "dev"), Some(result.registration.clone())),
-    )
-    .await;
+    let state = device::step(&p, DeviceLoginState::new(session(&emu, "dev"), Some(result.registration.clone()))).await;
     assert!(matches!(state, DeviceLoginState::WaitingForUser(_)));
     assert_eq!(count(&emu, "RegisterClient"), 1);
 }
@@ -59,9 +51,7 @@ async fn device_login_denied_and_cancelled() {
     let emu = emulator(json!({"pollIntervalSecs": 1}));
     let p = HostPlatform::new();
     let state = device::step(&p, DeviceLoginState::new(session(&emu, "dev"), None)).await;
-    let DeviceLoginState::WaitingForUser(w) = &state else {
-        panic!("{state:?}")
-    };
+    let DeviceLoginState::WaitingForUser(w) = &state else { panic!("{state:?}") };
     assert!(emu.deny(&w.user_code));
     let r = device::run(&p, state, |_| true).await;
     assert_eq!(r.unwrap_err().code(), "access_denied");
@@ -93,9 +83,7 @@ async fn browser_authorizes(p: &HostPlatform, emu_url: &str, authorize_url: &str
     let start = body.find(marker).expect("consent form") + marker.len();
     let consent_id = &body[start..start + body[start..].find('"').unwrap()];
     let form = format!("consent_id={consent_id}&decision=allow");
-    let (status, location, body) = p
-        .raw(reqwest::Method::POST, &format!("{emu_url}/authorize"), Some(form))
-        .await;
+    let (status, location, body) = p.raw(reqwest::Method::POST, &format!("{emu_url}/authorize"), Some(form)).await;
     assert_eq!(status, 302, "{body}");
     location.expect("Location")
 }
@@ -105,23 +93,15 @@ async fn pkce_login_then_refresh() {
     let emu = emulator(json!({}));
     let p = HostPlatform::new();
     let pending = pkce::begin(&p, session(&emu, "corp"), None, Some(43210)).await.unwrap();
-    assert!(pending
-        .authorize_url
-        .starts_with(&format!("{}/authorize?response_type=code&", emu.url())));
+    assert!(pending.authorize_url.starts_with(&format!("{}/authorize?response_type=code&", emu.url())));
     // The pending login round-trips through JSON (chrome.storage.session).
     let pending: pkce::PkcePending = serde_json::from_str(&serde_json::to_string(&pending).unwrap()).unwrap();
     let callback = browser_authorizes(&p, emu.url(), &pending.authorize_url).await;
-    assert!(
-        callback.starts_with("http://127.0.0.1:43210/oauth/callback?"),
-        "{callback}"
-    );
+    assert!(callback.starts_with("http://127.0.0.1:43210/oauth/callback?"), "{callback}");
 
     // A forged callback is refused without spending the code.
     let forged = callback.replace(&format!("state={}", pending.state), "state=forged");
-    assert_eq!(
-        pkce::complete(&p, &pending, &forged).await.unwrap_err().code(),
-        "state_mismatch"
-    );
+    assert_eq!(pkce::complete(&p, &pending, &forged).await.unwrap_err().code(), "state_mismatch");
 
     let login = pkce::complete(&p, &pending, &callback).await.unwrap();
     assert!(login.token.refresh_token.is_some());

@@ -4,10 +4,8 @@
 //! manifest allows; this check is a second line for a manifest someone edited or copied.
 
 /// The extension ids allowed to use the host, as they appear in the browsers' arguments.
-pub const ALLOWED_EXTENSIONS: AllowedExtensions = AllowedExtensions {
-    chromium: &["gfjggkhhfllfodkgihkkjigdbliapmgc"],
-    firefox: &["ssobridge@ssobridge.dev"],
-};
+pub const ALLOWED_EXTENSIONS: AllowedExtensions =
+    AllowedExtensions { chromium: &["gfjggkhhfllfodkgihkkjigdbliapmgc"], firefox: &["ssobridge@ssobridge.dev"] };
 
 /// The native-messaging host name, registered with every browser. Chromium allows only
 /// lowercase letters, digits, `.` and `_`.
@@ -66,9 +64,14 @@ mod tests {
     fn detects_browsers_and_checks_ids() {
         let chrome = detect(&args(&["chrome-extension://gfjggkhhfllfodkgihkkjigdbliapmgc/"])).unwrap();
         assert!(is_allowed(&chrome));
-        let windows = detect(&args(&["chrome-extension://gfjggkhhfllfodkgihkkjigdbliapmgc/", "--parent-window=42"])).unwrap();
+        let windows =
+            detect(&args(&["chrome-extension://gfjggkhhfllfodkgihkkjigdbliapmgc/", "--parent-window=42"])).unwrap();
         assert!(is_allowed(&windows));
-        let firefox = detect(&args(&["/home/u/.mozilla/native-messaging-hosts/com.ssobridge.host.json", "ssobridge@ssobridge.dev"])).unwrap();
+        let firefox = detect(&args(&[
+            "/home/u/.mozilla/native-messaging-hosts/com.ssobridge.host.json",
+            "ssobridge@ssobridge.dev",
+        ]))
+        .unwrap();
         assert!(is_allowed(&firefox));
         let other = detect(&args(&["chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"])).unwrap();
         assert!(!is_allowed(&other));

@@ -14,7 +14,11 @@ use crate::store;
 
 pub fn run() -> Result<(), HostError> {
     let paths = AwsPaths::from_env()?;
-    report(&format!("ssobridge-host {} (protocol {})", ssobridge_core::VERSION, ssobridge_core::protocol::PROTOCOL_VERSION));
+    report(&format!(
+        "ssobridge-host {} (protocol {})",
+        ssobridge_core::VERSION,
+        ssobridge_core::protocol::PROTOCOL_VERSION
+    ));
     let exe = std::env::current_exe().ok().and_then(|p| fs::canonicalize(p).ok());
     report("\nBrowsers:");
     let opts = InstallOptions { browser: Browser::All, user_data_dir: None };
@@ -22,7 +26,9 @@ pub fn run() -> Result<(), HostError> {
         let Some(path) = manifest_path(browser, &opts, &paths.home) else { continue };
         let state = match fs::read_to_string(&path) {
             Ok(text) => {
-                let target = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v["path"].as_str().map(String::from));
+                let target = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v["path"].as_str().map(String::from));
                 match (target, &exe) {
                     (Some(t), Some(e)) if std::path::Path::new(&t) == e => "installed".to_string(),
                     (Some(t), _) => format!("installed, points to {t}"),
@@ -71,13 +77,24 @@ pub fn run() -> Result<(), HostError> {
             Err(_) => "no token (log in from the extension)".to_string(),
             Ok(json) => match summarize(&json, now) {
                 Err(e) => format!("unreadable token file: {e}"),
-                Ok(s) if s.expires_at > now => format!("valid until {}{}", format_timestamp(s.expires_at), if s.refreshable { ", refreshable" } else { "" }),
-                Ok(s) if s.refreshable => format!("expired at {}, the AWS CLI/SDK will refresh it", format_timestamp(s.expires_at)),
+                Ok(s) if s.expires_at > now => format!(
+                    "valid until {}{}",
+                    format_timestamp(s.expires_at),
+                    if s.refreshable { ", refreshable" } else { "" }
+                ),
+                Ok(s) if s.refreshable => {
+                    format!("expired at {}, the AWS CLI/SDK will refresh it", format_timestamp(s.expires_at))
+                }
                 Ok(s) => format!("expired at {} (log in again)", format_timestamp(s.expires_at)),
             },
         };
-        let profiles: Vec<String> = config.sso_profiles().into_iter().filter(|p| p.session == session.name).map(|p| p.name).collect();
-        report(&format!("  {}: {token}; profiles: {}", session.name, if profiles.is_empty() { "none".into() } else { profiles.join(", ") }));
+        let profiles: Vec<String> =
+            config.sso_profiles().into_iter().filter(|p| p.session == session.name).map(|p| p.name).collect();
+        report(&format!(
+            "  {}: {token}; profiles: {}",
+            session.name,
+            if profiles.is_empty() { "none".into() } else { profiles.join(", ") }
+        ));
     }
     Ok(())
 }

@@ -48,7 +48,9 @@ impl HostError {
                 ErrorBody::new(code, message).with_field(e.field())
             }
             HostError::SessionConflict(c) => ErrorBody::new(ErrorCode::SessionConflict, message).with_field(c.field),
-            HostError::UndoUnavailable(_) => ErrorBody::new(ErrorCode::UndoUnavailable, message).with_field("params.undoToken"),
+            HostError::UndoUnavailable(_) => {
+                ErrorBody::new(ErrorCode::UndoUnavailable, message).with_field("params.undoToken")
+            }
             HostError::Conflict { .. } => ErrorBody::new(ErrorCode::Conflict, message),
             HostError::Io { .. } | HostError::NoHome => ErrorBody::new(ErrorCode::IoError, message),
         }

@@ -65,7 +65,10 @@ pub fn write_reply(output: &mut impl Write, reply: &Reply) -> io::Result<()> {
     if body.len() > MAX_MESSAGE_LEN {
         let small = Reply::failure(
             reply.id.clone(),
-            ErrorBody::new(ErrorCode::InternalError, format!("the reply would be {} bytes, over the 1 MiB limit", body.len())),
+            ErrorBody::new(
+                ErrorCode::InternalError,
+                format!("the reply would be {} bytes, over the 1 MiB limit", body.len()),
+            ),
         );
         body = serde_json::to_vec(&small).map_err(io::Error::other)?;
     }
@@ -103,7 +106,10 @@ mod tests {
     fn reads_several_messages_then_end() {
         let mut bytes = frame(b"{}");
         bytes.extend(frame(b"[1]"));
-        assert_eq!(read_all(&bytes), [Incoming::Message(b"{}".to_vec()), Incoming::Message(b"[1]".to_vec()), Incoming::End]);
+        assert_eq!(
+            read_all(&bytes),
+            [Incoming::Message(b"{}".to_vec()), Incoming::Message(b"[1]".to_vec()), Incoming::End]
+        );
     }
 
     #[test]
@@ -119,6 +125,9 @@ mod tests {
         let big = vec![b' '; MAX_MESSAGE_LEN + 1];
         let mut bytes = frame(&big);
         bytes.extend(frame(b"{}"));
-        assert_eq!(read_all(&bytes), [Incoming::TooLarge(MAX_MESSAGE_LEN as u64 + 1), Incoming::Message(b"{}".to_vec()), Incoming::End]);
+        assert_eq!(
+            read_all(&bytes),
+            [Incoming::TooLarge(MAX_MESSAGE_LEN as u64 + 1), Incoming::Message(b"{}".to_vec()), Incoming::End]
+        );
     }
 }

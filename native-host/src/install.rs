@@ -22,7 +22,8 @@ pub enum Browser {
 }
 
 impl Browser {
-    pub const EACH: [Browser; 5] = [Browser::Chrome, Browser::Chromium, Browser::Edge, Browser::Brave, Browser::Firefox];
+    pub const EACH: [Browser; 5] =
+        [Browser::Chrome, Browser::Chromium, Browser::Edge, Browser::Brave, Browser::Firefox];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -36,7 +37,11 @@ impl Browser {
     }
 
     fn selected(self) -> Vec<Browser> {
-        if self == Browser::All { Self::EACH.to_vec() } else { vec![self] }
+        if self == Browser::All {
+            Self::EACH.to_vec()
+        } else {
+            vec![self]
+        }
     }
 
     fn is_firefox(self) -> bool {
@@ -61,7 +66,9 @@ pub fn manifest_dir(browser: Browser, os: &str, home: &Path) -> Option<PathBuf> 
         ("macos", Browser::Chrome) => &["Library", "Application Support", "Google", "Chrome", "NativeMessagingHosts"],
         ("macos", Browser::Chromium) => &["Library", "Application Support", "Chromium", "NativeMessagingHosts"],
         ("macos", Browser::Edge) => &["Library", "Application Support", "Microsoft Edge", "NativeMessagingHosts"],
-        ("macos", Browser::Brave) => &["Library", "Application Support", "BraveSoftware", "Brave-Browser", "NativeMessagingHosts"],
+        ("macos", Browser::Brave) => {
+            &["Library", "Application Support", "BraveSoftware", "Brave-Browser", "NativeMessagingHosts"]
+        }
         ("macos", Browser::Firefox) => &["Library", "Application Support", "Mozilla", "NativeMessagingHosts"],
         // Windows reads the registry; the manifests live in one folder of ours.
         ("windows", b) if b != Browser::All => &["AppData", "Local", "SSOBridge", "NativeMessagingHosts"],
@@ -91,7 +98,8 @@ pub fn manifest_json(browser: Browser, host_path: &Path) -> String {
         json!({"name": HOST_NAME, "description": description, "path": path, "type": "stdio",
                "allowed_extensions": ALLOWED_EXTENSIONS.firefox})
     } else {
-        let origins: Vec<String> = ALLOWED_EXTENSIONS.chromium.iter().map(|id| format!("chrome-extension://{id}/")).collect();
+        let origins: Vec<String> =
+            ALLOWED_EXTENSIONS.chromium.iter().map(|id| format!("chrome-extension://{id}/")).collect();
         json!({"name": HOST_NAME, "description": description, "path": path, "type": "stdio", "allowed_origins": origins})
     };
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -130,7 +138,8 @@ pub fn install(opts: &InstallOptions) -> Result<(), HostError> {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(HostError::io("create", dir))?;
-        safe_write::write_atomic(&path, manifest_json(browser, &exe).as_bytes(), Mode::KeepOr0600).map_err(HostError::io("write", &path))?;
+        safe_write::write_atomic(&path, manifest_json(browser, &exe).as_bytes(), Mode::KeepOr0600)
+            .map_err(HostError::io("write", &path))?;
         #[cfg(unix)]
         {
             // Browsers read the manifest as the same user; 0644 matches what installers write.
@@ -212,12 +221,14 @@ mod tests {
 
     #[test]
     fn manifests_per_family() {
-        let chromium: serde_json::Value = serde_json::from_str(&manifest_json(Browser::Chrome, Path::new("/opt/ssobridge-host"))).unwrap();
+        let chromium: serde_json::Value =
+            serde_json::from_str(&manifest_json(Browser::Chrome, Path::new("/opt/ssobridge-host"))).unwrap();
         assert_eq!(chromium["name"], HOST_NAME);
         assert_eq!(chromium["type"], "stdio");
         assert_eq!(chromium["path"], "/opt/ssobridge-host");
         assert_eq!(chromium["allowed_origins"][0], "chrome-extension://gfjggkhhfllfodkgihkkjigdbliapmgc/");
-        let firefox: serde_json::Value = serde_json::from_str(&manifest_json(Browser::Firefox, Path::new("/x"))).unwrap();
+        let firefox: serde_json::Value =
+            serde_json::from_str(&manifest_json(Browser::Firefox, Path::new("/x"))).unwrap();
         assert_eq!(firefox["allowed_extensions"][0], "ssobridge@ssobridge.dev");
         assert!(firefox.get("allowed_origins").is_none());
     }
@@ -225,13 +236,22 @@ mod tests {
     #[test]
     fn locations_per_os() {
         let home = Path::new("/home/u");
-        assert_eq!(manifest_dir(Browser::Chrome, "linux", home).unwrap(), Path::new("/home/u/.config/google-chrome/NativeMessagingHosts"));
-        assert_eq!(manifest_dir(Browser::Firefox, "linux", home).unwrap(), Path::new("/home/u/.mozilla/native-messaging-hosts"));
+        assert_eq!(
+            manifest_dir(Browser::Chrome, "linux", home).unwrap(),
+            Path::new("/home/u/.config/google-chrome/NativeMessagingHosts")
+        );
+        assert_eq!(
+            manifest_dir(Browser::Firefox, "linux", home).unwrap(),
+            Path::new("/home/u/.mozilla/native-messaging-hosts")
+        );
         assert_eq!(
             manifest_dir(Browser::Brave, "macos", home).unwrap(),
             Path::new("/home/u/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts")
         );
-        assert_eq!(registry_key(Browser::Edge).unwrap(), r"Software\Microsoft\Edge\NativeMessagingHosts\com.ssobridge.host");
+        assert_eq!(
+            registry_key(Browser::Edge).unwrap(),
+            r"Software\Microsoft\Edge\NativeMessagingHosts\com.ssobridge.host"
+        );
         for b in Browser::EACH {
             for os in ["linux", "macos", "windows"] {
                 assert!(manifest_dir(b, os, home).is_some(), "{b:?} {os}");

@@ -12,7 +12,11 @@ use ssobridge_host::{actions, doctor, install, serve};
 const EXIT_CALLER_REFUSED: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "ssobridge-host", version, about = "SSO Bridge native-messaging host: writes the SSO token and profiles into ~/.aws")]
+#[command(
+    name = "ssobridge-host",
+    version,
+    about = "SSO Bridge native-messaging host: writes the SSO token and profiles into ~/.aws"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +53,12 @@ fn init_logging() {
     };
     use std::io::IsTerminal;
     let ansi = std::io::stderr().is_terminal();
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level).with_target(false).with_ansi(ansi).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(ansi)
+        .init();
 }
 
 fn main() -> ExitCode {
@@ -78,7 +87,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Install(a) => install::install(&InstallOptions { browser: a.browser, user_data_dir: a.user_data_dir }),
-        Command::Uninstall(a) => install::uninstall(&InstallOptions { browser: a.browser, user_data_dir: a.user_data_dir }),
+        Command::Uninstall(a) => {
+            install::uninstall(&InstallOptions { browser: a.browser, user_data_dir: a.user_data_dir })
+        }
         Command::Doctor => doctor::run(),
     };
     match result {

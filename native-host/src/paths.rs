@@ -31,7 +31,12 @@ impl AwsPaths {
             Some(path) => expand_tilde(&path, &home),
             None => aws.join("config"),
         };
-        AwsPaths { config_file, sso_cache_dir: aws.join("sso").join("cache"), cli_cache_dir: aws.join("cli").join("cache"), home }
+        AwsPaths {
+            config_file,
+            sso_cache_dir: aws.join("sso").join("cache"),
+            cli_cache_dir: aws.join("cli").join("cache"),
+            home,
+        }
     }
 }
 

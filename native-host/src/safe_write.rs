@@ -24,7 +24,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> io::Result<()> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{name}{TEMP_MARK}{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let temp =
+        dir.join(format!(".{name}{TEMP_MARK}{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
     let result = (|| {
         let mut file = create_private(&temp)?;
         file.write_all(bytes)?;
@@ -193,8 +194,14 @@ impl FileLock {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
-        let refused = |what: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("{} {what}; refusing to use it as the lock", path.display()));
-        let file = options.open(&path).map_err(|e| if is_symlink_refusal(&e) { refused("is a symbolic link") } else { e })?;
+        let refused = |what: &str| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} {what}; refusing to use it as the lock", path.display()),
+            )
+        };
+        let file =
+            options.open(&path).map_err(|e| if is_symlink_refusal(&e) { refused("is a symbolic link") } else { e })?;
         if !file.metadata()?.is_file() {
             return Err(refused("is not a regular file"));
         }

@@ -20,7 +20,10 @@ pub fn serve(ctx: &Context, mut input: impl Read, mut output: impl Write) -> i32
             Ok(Incoming::Message(body)) => handle(ctx, &body),
             Ok(Incoming::TooLarge(len)) => Reply::failure(
                 None,
-                ErrorBody::new(ErrorCode::MessageTooLarge, format!("message of {len} bytes is over the {MAX_MESSAGE_LEN}-byte limit")),
+                ErrorBody::new(
+                    ErrorCode::MessageTooLarge,
+                    format!("message of {len} bytes is over the {MAX_MESSAGE_LEN}-byte limit"),
+                ),
             ),
             Ok(Incoming::End) => return EXIT_OK,
             Ok(Incoming::Truncated(why)) => {
@@ -45,7 +48,12 @@ pub fn handle(ctx: &Context, body: &[u8]) -> Reply {
     let request = match decode_request(body) {
         Ok(request) => request,
         Err(e) => {
-            tracing::warn!(code = e.error.code.as_str(), field = e.error.field.as_deref(), "bad request: {}", e.error.message);
+            tracing::warn!(
+                code = e.error.code.as_str(),
+                field = e.error.field.as_deref(),
+                "bad request: {}",
+                e.error.message
+            );
             return Reply::failure(e.id, e.error);
         }
     };
@@ -61,6 +69,9 @@ pub fn handle(ctx: &Context, body: &[u8]) -> Reply {
             tracing::warn!(id = ?request.id, action, code = body.code.as_str(), "{}", body.message);
             Reply::failure(Some(request.id), body)
         }
-        Err(_) => Reply::failure(Some(request.id), ErrorBody::new(ErrorCode::InternalError, format!("the host failed while running `{action}`"))),
+        Err(_) => Reply::failure(
+            Some(request.id),
+            ErrorBody::new(ErrorCode::InternalError, format!("the host failed while running `{action}`")),
+        ),
     }
 }

@@ -43,7 +43,9 @@ pub fn undo_path(target: &Path) -> PathBuf {
 pub fn read_config(path: &Path) -> Result<(Option<Vec<u8>>, ConfigFile), HostError> {
     let bytes = safe_write::read_optional(path).map_err(HostError::io("read", path))?;
     let file = match &bytes {
-        Some(b) => ConfigFile::parse_bytes(b).map_err(|source| HostError::ConfigParse { path: path.to_path_buf(), source })?,
+        Some(b) => {
+            ConfigFile::parse_bytes(b).map_err(|source| HostError::ConfigParse { path: path.to_path_buf(), source })?
+        }
         None => ConfigFile::empty(),
     };
     Ok((bytes, file))
@@ -74,7 +76,8 @@ pub fn update_config<T>(
         let backup = match &bytes {
             Some(previous) => {
                 let backup = backup_path(&target);
-                safe_write::write_atomic(&backup, previous, Mode::Always0600).map_err(HostError::io("write", &backup))?;
+                safe_write::write_atomic(&backup, previous, Mode::Always0600)
+                    .map_err(HostError::io("write", &backup))?;
                 Some(backup)
             }
             None => None,
@@ -121,7 +124,10 @@ mod tests {
         let file = ConfigFile::parse(&text).unwrap();
         assert!(file.contains(&SectionId::Profile("theirs".into())), "{text}");
         assert!(file.contains(&SectionId::SsoSession("corp".into())), "{text}");
-        assert_eq!(std::fs::read_to_string(update.backup.unwrap()).unwrap(), "[default]\nregion = eu-west-1\n[profile theirs]\nregion = us-east-1\n");
+        assert_eq!(
+            std::fs::read_to_string(update.backup.unwrap()).unwrap(),
+            "[default]\nregion = eu-west-1\n[profile theirs]\nregion = us-east-1\n"
+        );
     }
 
     #[test]
@@ -144,7 +150,9 @@ mod tests {
     fn dry_run_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config");
-        let update = update_config(&path, true, |file| Ok(upsert_session(file, "s", "https://x.example", "us-east-1", &[]))).unwrap();
+        let update =
+            update_config(&path, true, |file| Ok(upsert_session(file, "s", "https://x.example", "us-east-1", &[])))
+                .unwrap();
         assert!(update.new.contains("[sso-session s]"));
         assert!(!path.exists());
     }

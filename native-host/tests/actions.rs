@@ -76,7 +76,12 @@ fn host_keeps_hand_written_bytes_crlf_and_respects_aws_config_file() {
     let mut stdin = child.stdin.take().unwrap();
     for r in [
         save_token(1, "corp", URL, "aoa", "2099-01-01T00:00:00Z"),
-        apply(2, "corp", json!([{"name": "dev", "accountId": "111122223333", "roleName": "Admin", "region": "us-east-1"}]), false),
+        apply(
+            2,
+            "corp",
+            json!([{"name": "dev", "accountId": "111122223333", "roleName": "Admin", "region": "us-east-1"}]),
+            false,
+        ),
     ] {
         stdin.write_all(&common::frame(r.to_string().as_bytes())).unwrap();
     }
@@ -104,7 +109,10 @@ fn a_broken_config_is_refused_with_its_line_and_left_untouched() {
     assert_eq!(run.replies[0]["error"]["code"], "config_parse_error");
     assert!(run.replies[0]["error"]["message"].as_str().unwrap().contains("line 3"));
     assert_eq!(fs::read_to_string(&path).unwrap(), broken);
-    assert!(!home.path().join(".aws/sso/cache").join(ssobridge_core::token_cache::cache_file_name("corp")).exists(), "no token written either");
+    assert!(
+        !home.path().join(".aws/sso/cache").join(ssobridge_core::token_cache::cache_file_name("corp")).exists(),
+        "no token written either"
+    );
 }
 
 #[test]
@@ -121,7 +129,12 @@ fn new_token_removes_only_this_sessions_sso_role_credentials() {
         home.path(),
         &[
             save_token(1, "corp", URL, "aoa1", "2099-01-01T00:00:00Z"),
-            apply(2, "corp", json!([{"name": "a", "accountId": "111122223333", "roleName": "Admin"}, {"name": "b", "accountId": "444455556666", "roleName": "ReadOnly"}]), false),
+            apply(
+                2,
+                "corp",
+                json!([{"name": "a", "accountId": "111122223333", "roleName": "Admin"}, {"name": "b", "accountId": "444455556666", "roleName": "ReadOnly"}]),
+                false,
+            ),
             save_token(3, "corp", URL, "aoa2", "2099-01-01T00:00:00Z"),
         ],
     );
@@ -171,7 +184,8 @@ fn hostile_values_are_refused_by_path_before_anything_is_written() {
         r["params"][field] = json!(value);
         cases.push((r, format!("params.{field}")));
     }
-    for (field, value) in [("accessToken", "a b"), ("clientSecret", "x\ny"), ("expiresAt", "2099-01-01T00:00:00+00:00")] {
+    for (field, value) in [("accessToken", "a b"), ("clientSecret", "x\ny"), ("expiresAt", "2099-01-01T00:00:00+00:00")]
+    {
         let mut r = good();
         r["params"]["token"][field] = json!(value);
         cases.push((r, format!("params.token.{field}")));
@@ -193,7 +207,11 @@ fn hostile_values_are_refused_by_path_before_anything_is_written() {
     for (request, field) in cases {
         let run = run_json(home.path(), std::slice::from_ref(&request));
         let error = &run.replies[0]["error"];
-        assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("invalid_field"), Some(field.as_str())), "{request}");
+        assert_eq!(
+            (error["code"].as_str(), error["field"].as_str()),
+            (Some("invalid_field"), Some(field.as_str())),
+            "{request}"
+        );
         assert!(!home.path().join(".aws").exists(), "nothing may be written for {request}");
     }
 }

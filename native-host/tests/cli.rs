@@ -29,7 +29,8 @@ fn install_writes_every_browsers_manifest_and_uninstall_removes_them() {
         assert_eq!(manifest["name"], "com.ssobridge.host");
         assert_eq!(manifest["path"], exe.to_str().unwrap());
         assert_eq!(manifest["type"], "stdio");
-        let allowed = if dir.starts_with(".mozilla") { &manifest["allowed_extensions"] } else { &manifest["allowed_origins"] };
+        let allowed =
+            if dir.starts_with(".mozilla") { &manifest["allowed_extensions"] } else { &manifest["allowed_origins"] };
         assert_eq!(allowed.as_array().map(Vec::len), Some(1), "{dir}: {manifest}");
     }
     let doctor = host(home.path(), &["doctor"]);

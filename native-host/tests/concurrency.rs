@@ -17,7 +17,10 @@ const PER_HOST: usize = 12;
 #[test]
 fn two_hosts_never_lose_each_others_profiles() {
     let home = temp_home();
-    let setup = common::run_json(home.path(), &[save_token(1, "corp", "https://d-1.awsapps.com/start", "aoa", "2099-01-01T00:00:00Z")]);
+    let setup = common::run_json(
+        home.path(),
+        &[save_token(1, "corp", "https://d-1.awsapps.com/start", "aoa", "2099-01-01T00:00:00Z")],
+    );
     assert_eq!(setup.replies[0]["ok"], true);
     let mut expected = BTreeSet::new();
     for round in 0..ROUNDS {

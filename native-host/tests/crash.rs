@@ -20,7 +20,13 @@ const INITIAL: &str = "# hand written\r\n[default]\r\nregion = eu-west-1\r\n";
 fn requests() -> Vec<Value> {
     let mut out = Vec::new();
     for i in 0..STEPS {
-        out.push(save_token(2 * i as u64, "corp", "https://d-1.awsapps.com/start", &format!("aoaToken{i}"), "2099-01-01T00:00:00Z"));
+        out.push(save_token(
+            2 * i as u64,
+            "corp",
+            "https://d-1.awsapps.com/start",
+            &format!("aoaToken{i}"),
+            "2099-01-01T00:00:00Z",
+        ));
         let profiles: Vec<Value> = (0..=i).map(|j| json!({"name": format!("p{j}"), "accountId": "111122223333", "roleName": format!("Role{}", (i + j) % 3)})).collect();
         out.push(apply(2 * i as u64 + 1, "corp", Value::Array(profiles), true));
     }
@@ -100,16 +106,27 @@ fn sigkill_at_random_moments_leaves_old_or_new_content() {
 
         let config = std::fs::read_to_string(config_path(home.path())).unwrap();
         assert!(ConfigFile::parse(&config).is_ok(), "kill {kill} (seed {seed}): config does not parse:\n{config}");
-        assert!(configs.contains(&config), "kill {kill} (seed {seed}): config is not a state the host wrote:\n{config}");
+        assert!(
+            configs.contains(&config),
+            "kill {kill} (seed {seed}): config is not a state the host wrote:\n{config}"
+        );
         let token_file = home.path().join(".aws/sso/cache").join(cache_file_name("corp"));
         if let Ok(token) = std::fs::read_to_string(&token_file) {
             assert!(tokens.contains(&token), "kill {kill} (seed {seed}): token file is partial:\n{token}");
         }
         // The next host cleans up any temp file the killed one left.
-        let next = common::run_json(home.path(), &[save_token(1, "corp", "https://d-1.awsapps.com/start", "aoaAfter", "2099-01-01T00:00:00Z")]);
+        let next = common::run_json(
+            home.path(),
+            &[save_token(1, "corp", "https://d-1.awsapps.com/start", "aoaAfter", "2099-01-01T00:00:00Z")],
+        );
         assert_eq!(next.replies[0]["ok"], true);
         for dir in [home.path().join(".aws"), home.path().join(".aws/sso/cache")] {
-            let stale: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("sso-bridge-tmp")).collect();
+            let stale: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .filter(|n| n.to_string_lossy().contains("sso-bridge-tmp"))
+                .collect();
             assert!(stale.is_empty(), "kill {kill}: stale temp files {stale:?}");
         }
     }

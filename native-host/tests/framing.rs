@@ -87,7 +87,10 @@ fn invalid_utf8_and_invalid_json_get_error_replies_and_serving_continues() {
     let run = run_raw(home.path(), &input);
     assert_eq!(run.status, 0);
     let codes: Vec<_> = run.replies.iter().map(|r| r["error"]["code"].clone()).collect();
-    assert_eq!(codes, [json!("invalid_message"), json!("invalid_message"), json!("invalid_message"), serde_json::Value::Null]);
+    assert_eq!(
+        codes,
+        [json!("invalid_message"), json!("invalid_message"), json!("invalid_message"), serde_json::Value::Null]
+    );
     assert_eq!(run.replies[3]["ok"], true);
 }
 
@@ -103,7 +106,11 @@ fn unknown_action_and_unknown_field_name_what_is_wrong() {
             json!({"id": 4, "action": "logout", "params": {"sessionName": "a b"}}),
         ],
     );
-    let got: Vec<_> = run.replies.iter().map(|r| (r["id"].clone(), r["error"]["code"].clone(), r["error"]["field"].clone())).collect();
+    let got: Vec<_> = run
+        .replies
+        .iter()
+        .map(|r| (r["id"].clone(), r["error"]["code"].clone(), r["error"]["field"].clone()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -118,7 +125,8 @@ fn unknown_action_and_unknown_field_name_what_is_wrong() {
 #[test]
 fn refuses_other_extensions_before_reading_anything() {
     let home = temp_home();
-    for args in [vec!["chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"], vec!["/tmp/x.json", "evil@example.com"]] {
+    for args in [vec!["chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"], vec!["/tmp/x.json", "evil@example.com"]]
+    {
         let out = std::process::Command::new(common::HOST).args(&args).env("HOME", home.path()).output().unwrap();
         assert_eq!(out.status.code(), Some(3));
         assert!(out.stdout.is_empty());

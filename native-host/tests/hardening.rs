@@ -19,9 +19,7 @@ const CORP: &str = "https://corp.awsapps.com/start";
 fn request_within(home: &Path, request: &Value, limit: Duration) -> Value {
     let mut child = common::host_command(home).spawn().expect("spawn host");
     let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(&frame(request.to_string().as_bytes()))
-        .unwrap();
+    stdin.write_all(&frame(request.to_string().as_bytes())).unwrap();
     drop(stdin);
     let mut stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
@@ -52,27 +50,12 @@ fn a_planted_lock_symlink_is_never_followed() {
     std::fs::create_dir_all(&aws).unwrap();
     let elsewhere = home.path().join("elsewhere");
     std::os::unix::fs::symlink(&elsewhere, aws.join("config.sso-bridge.lock")).unwrap();
-    let run = run_json(
-        home.path(),
-        &[save_token(1, "corp", CORP, "aoaX", "2099-01-01T00:00:00Z")],
-    );
+    let run = run_json(home.path(), &[save_token(1, "corp", CORP, "aoaX", "2099-01-01T00:00:00Z")]);
     let reply = &run.replies[0];
     assert_eq!(reply["error"]["code"], "io_error", "{reply}");
-    assert!(
-        reply["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("symbolic link"),
-        "{reply}"
-    );
-    assert!(
-        !elsewhere.exists(),
-        "the host created a file through the planted link"
-    );
-    assert!(
-        !config_path(home.path()).exists(),
-        "nothing was written without the lock"
-    );
+    assert!(reply["error"]["message"].as_str().unwrap().contains("symbolic link"), "{reply}");
+    assert!(!elsewhere.exists(), "the host created a file through the planted link");
+    assert!(!config_path(home.path()).exists(), "nothing was written without the lock");
 
     // An existing target is not truncated or locked through the link either.
     std::fs::write(&elsewhere, "precious").unwrap();
@@ -93,35 +76,20 @@ fn a_fifo_in_the_cli_cache_never_blocks_the_host() {
         format!("[sso-session corp]\nsso_start_url = {CORP}\nsso_region = us-east-1\n[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n"),
     )
     .unwrap();
-    let fifo = aws
-        .join("cli/cache")
-        .join(role_cache_file_name("111122223333", "Admin", "corp"));
+    let fifo = aws.join("cli/cache").join(role_cache_file_name("111122223333", "Admin", "corp"));
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: a valid NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
 
     let limit = Duration::from_secs(10);
-    let reply = request_within(
-        home.path(),
-        &save_token(1, "corp", CORP, "aoaX", "2099-01-01T00:00:00Z"),
-        limit,
-    );
+    let reply = request_within(home.path(), &save_token(1, "corp", CORP, "aoaX", "2099-01-01T00:00:00Z"), limit);
     assert_eq!(reply["ok"], true, "{reply}");
     assert_eq!(reply["result"]["roleCacheRemoved"], 0);
     use std::os::unix::fs::FileTypeExt;
-    assert!(
-        std::fs::symlink_metadata(&fifo)
-            .unwrap()
-            .file_type()
-            .is_fifo(),
-        "the FIFO is left alone"
-    );
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is left alone");
     // The lock was released: a second host gets through, and logout/removeSession skip it too.
-    let reply = request_within(
-        home.path(),
-        &json!({"id": 2, "action": "logout", "params": {"sessionName": "corp"}}),
-        limit,
-    );
+    let reply =
+        request_within(home.path(), &json!({"id": 2, "action": "logout", "params": {"sessionName": "corp"}}), limit);
     assert_eq!(reply["ok"], true, "{reply}");
     let reply = request_within(
         home.path(),
@@ -160,42 +128,24 @@ fn a_malformed_request_never_echoes_its_value() {
     let mut child = cmd.spawn().unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
-    cmd_run
-        .stderr
-        .push_str(&String::from_utf8_lossy(&out.stderr));
+    cmd_run.stderr.push_str(&String::from_utf8_lossy(&out.stderr));
     assert_eq!(cmd_run.replies.len(), requests.len());
     let expected = [
-        (
-            "params.token",
-            "`params.token`: expected struct TokenParams, found string",
-        ),
-        (
-            "params.token.clientSecret",
-            "`params.token.clientSecret`: expected a string, found sequence",
-        ),
-        (
-            "params.prune",
-            "`params.prune`: expected a boolean, found string",
-        ),
+        ("params.token", "`params.token`: expected struct TokenParams, found string"),
+        ("params.token.clientSecret", "`params.token.clientSecret`: expected a string, found sequence"),
+        ("params.prune", "`params.prune`: expected a boolean, found string"),
         ("action", ""),
         ("params.undoToken", ""),
         ("params.token.expiresAt", ""),
     ];
     for (reply, (field, message)) in cmd_run.replies.iter().zip(expected) {
         assert_eq!(reply["ok"], false, "{reply}");
-        assert!(
-            !reply.to_string().contains("LEAKED"),
-            "the reply echoed the value: {reply}"
-        );
+        assert!(!reply.to_string().contains("LEAKED"), "the reply echoed the value: {reply}");
         assert_eq!(reply["error"]["field"], field, "{reply}");
         if !message.is_empty() {
             assert_eq!(reply["error"]["message"], message);
         }
     }
-    assert!(
-        !cmd_run.stderr.contains("LEAKED"),
-        "stderr echoed the value: {}",
-        cmd_run.stderr
-    );
+    assert!(!cmd_run.stderr.contains("LEAKED"), "stderr echoed the value: {}", cmd_run.stderr);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("LEAKED"));
 }

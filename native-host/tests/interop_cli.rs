@@ -15,7 +15,11 @@ const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
 fn aws_cli() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    assert!(path.exists(), "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)", path.display());
+    assert!(
+        path.exists(),
+        "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)",
+        path.display()
+    );
     path
 }
 
@@ -50,9 +54,14 @@ fn write_with_host(home: &Path, token: &common::idc::DeviceToken, expires_at: i6
                 "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
                           "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
                           "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)}}}),
-            common::apply(2, "emu", json!([
+            common::apply(
+                2,
+                "emu",
+                json!([
                 {"name": "dev", "accountId": "111122223333", "roleName": "AdministratorAccess", "region": "us-west-2", "output": "json"},
-                {"name": "ro", "accountId": "111122223333", "roleName": "ReadOnlyAccess", "region": "us-west-2"}]), false),
+                {"name": "ro", "accountId": "111122223333", "roleName": "ReadOnlyAccess", "region": "us-west-2"}]),
+                false,
+            ),
         ],
     );
     assert!(run.replies.iter().all(|r| r["ok"] == true), "{:?}\n{}", run.replies, run.stderr);
@@ -76,7 +85,12 @@ fn aws_cli_v1_uses_what_the_host_wrote() {
         let arn = identity["Arn"].as_str().unwrap_or_default();
         assert!(arn.starts_with(&format!("arn:aws:sts::111122223333:assumed-role/{role}/")), "{arn}");
     }
-    assert_eq!(emu.counts().get("CreateToken").copied().unwrap_or(0), 1, "no refresh for a fresh token: {:?}", emu.counts());
+    assert_eq!(
+        emu.counts().get("CreateToken").copied().unwrap_or(0),
+        1,
+        "no refresh for a fresh token: {:?}",
+        emu.counts()
+    );
 }
 
 /// Issue 9: a second portal with an account of the same name asks for the same profile; the host
@@ -91,7 +105,12 @@ fn a_refused_rebind_keeps_the_profile_on_its_account() {
         home.path(),
         &[
             common::save_token(1, "other", "http://127.0.0.1:9/start", "aoaOther", "2099-01-01T00:00:00Z"),
-            common::apply(2, "other", json!([{"name": "dev", "accountId": "999988887777", "roleName": "AdministratorAccess"}]), false),
+            common::apply(
+                2,
+                "other",
+                json!([{"name": "dev", "accountId": "999988887777", "roleName": "AdministratorAccess"}]),
+                false,
+            ),
         ],
     );
     assert_eq!(run.replies[0]["ok"], true, "{}", run.replies[0]);
@@ -112,13 +131,21 @@ fn botocore_refreshes_a_near_expiry_token_and_the_file_stays_strict() {
     write_with_host(home.path(), &token, now() + 5 * 60);
     let out = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", "dev"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(emu.counts().get("CreateToken").copied().unwrap_or(0), 2, "botocore refreshed through the emulator: {:?}", emu.counts());
+    assert_eq!(
+        emu.counts().get("CreateToken").copied().unwrap_or(0),
+        2,
+        "botocore refreshed through the emulator: {:?}",
+        emu.counts()
+    );
     let file = home.path().join(".aws/sso/cache").join(cache_file_name("emu"));
     let cached: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_ne!(cached["accessToken"], token.access_token.as_str(), "a new access token was written");
     for key in ["expiresAt", "registrationExpiresAt"] {
         let text = cached[key].as_str().unwrap_or_default();
-        assert!(parse_timestamp(text).is_ok() && text.ends_with('Z') && text.len() == 20, "{key} = {text:?} is not strict UTC");
+        assert!(
+            parse_timestamp(text).is_ok() && text.ends_with('Z') && text.len() == 20,
+            "{key} = {text:?} is not strict UTC"
+        );
     }
     // The host still reads it, and sees the later expiry.
     let status = common::run_json(home.path(), &[json!({"id": 1, "action": "status"})]);
@@ -136,7 +163,12 @@ fn doctors_claims_about_botocore_hold() {
     write_with_host(home.path(), &token, now() + token.expires_in);
     let no_region = common::run_json(
         home.path(),
-        &[common::apply(1, "emu", json!([{"name": "bare", "accountId": "111122223333", "roleName": "ReadOnlyAccess"}]), false)],
+        &[common::apply(
+            1,
+            "emu",
+            json!([{"name": "bare", "accountId": "111122223333", "roleName": "ReadOnlyAccess"}]),
+            false,
+        )],
     );
     assert_eq!(no_region.replies[0]["ok"], true);
     let config = home.path().join(".aws/config");
@@ -149,7 +181,11 @@ fn doctors_claims_about_botocore_hold() {
 
     std::fs::write(&config, format!("{good}[DEFAULT]\nregion = us-west-2\n")).unwrap();
     let bare = aws(home.path(), &emu, &["sts", "get-caller-identity", "--profile", "bare"]);
-    assert!(bare.status.success(), "[DEFAULT] region leaked into the profile: {}", String::from_utf8_lossy(&bare.stderr));
+    assert!(
+        bare.status.success(),
+        "[DEFAULT] region leaked into the profile: {}",
+        String::from_utf8_lossy(&bare.stderr)
+    );
 
     for (broken, why) in [
         (format!("{good}[profile dev]\nregion = us-west-2\n"), "duplicate section"),

@@ -16,15 +16,27 @@ const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
 fn aws_cli() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    assert!(path.exists(), "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)", path.display());
+    assert!(
+        path.exists(),
+        "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)",
+        path.display()
+    );
     path
 }
 
 async fn sdk_identity(profile: &str) -> Result<(String, String), String> {
     let http = aws_smithy_http_client::Builder::new().build_http();
-    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http).profile_name(profile).load().await;
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(http)
+        .profile_name(profile)
+        .load()
+        .await;
     let sts = aws_sdk_sts::Client::new(&conf);
-    let out = sts.get_caller_identity().send().await.map_err(|e| format!("{}", aws_sdk_sts::error::DisplayErrorContext(e)))?;
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| format!("{}", aws_sdk_sts::error::DisplayErrorContext(e)))?;
     Ok((out.account.unwrap_or_default(), out.arn.unwrap_or_default()))
 }
 
@@ -39,7 +51,15 @@ async fn aws_sdk_rust_reads_what_the_host_and_botocore_wrote() {
     let config_file = home.path().join(".aws/config");
     // SAFETY of the env changes: this binary has this one test and sets the env before any
     // other thread reads it.
-    for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"] {
+    for key in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+    ] {
         std::env::remove_var(key);
     }
     std::env::set_var("HOME", home.path());
@@ -61,9 +81,14 @@ async fn aws_sdk_rust_reads_what_the_host_and_botocore_wrote() {
                 "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(now + 8 * 60),
                           "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
                           "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)}}}),
-            common::apply(2, "emu", json!([
+            common::apply(
+                2,
+                "emu",
+                json!([
                 {"name": "dev", "accountId": "111122223333", "roleName": "AdministratorAccess", "region": "us-west-2"},
-                {"name": "ro", "accountId": "111122223333", "roleName": "ReadOnlyAccess", "region": "us-west-2"}]), false),
+                {"name": "ro", "accountId": "111122223333", "roleName": "ReadOnlyAccess", "region": "us-west-2"}]),
+                false,
+            ),
         ],
     );
     assert!(run.replies.iter().all(|r| r["ok"] == true), "{:?}", run.replies);
@@ -92,11 +117,20 @@ async fn aws_sdk_rust_reads_what_the_host_and_botocore_wrote() {
     let colon = config_file.with_file_name("config-colon");
     std::fs::write(&colon, format!("{good}[profile other]\nregion : us-east-1\n")).unwrap();
     let beside = config_file.with_file_name("config-beside");
-    std::fs::write(&beside, good.replace("sso_role_name = AdministratorAccess\n", "sso_role_name = AdministratorAccess\nsso_region = us-east-1\n")).unwrap();
-    for (file, why) in [(&colon, "`key : value` elsewhere in the file"), (&beside, "`sso_region` beside `sso_session`")] {
+    std::fs::write(
+        &beside,
+        good.replace(
+            "sso_role_name = AdministratorAccess\n",
+            "sso_role_name = AdministratorAccess\nsso_region = us-east-1\n",
+        ),
+    )
+    .unwrap();
+    for (file, why) in [(&colon, "`key : value` elsewhere in the file"), (&beside, "`sso_region` beside `sso_session`")]
+    {
         std::env::set_var("AWS_CONFIG_FILE", file);
         assert!(sdk_identity("dev").await.is_err(), "aws-sdk-rust accepted {why}");
-        let out = Command::new(aws_cli()).args(["sts", "get-caller-identity", "--profile", "dev"]).output().expect("run aws");
+        let out =
+            Command::new(aws_cli()).args(["sts", "get-caller-identity", "--profile", "dev"]).output().expect("run aws");
         assert!(out.status.success(), "botocore rejected {why}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }

@@ -38,7 +38,9 @@ fn steps(doc: &str) -> Vec<Step> {
                 pending_request = Some((block, number + 1));
             }
             _ => {
-                let (request, line) = pending_request.take().unwrap_or_else(|| panic!("PROTOCOL.md line {}: response without a request", number + 1));
+                let (request, line) = pending_request
+                    .take()
+                    .unwrap_or_else(|| panic!("PROTOCOL.md line {}: response without a request", number + 1));
                 steps.push(Step::Exchange { request, response: block, line });
             }
         }
@@ -51,8 +53,12 @@ fn steps(doc: &str) -> Vec<Step> {
 fn matches(expected: &Value, actual: &Value, home: &str) -> bool {
     match (expected, actual) {
         (Value::String(e), _) if e == "<any>" => true,
-        (Value::String(e), Value::String(a)) => e.replace("<HOME>", home).replace("<VERSION>", ssobridge_core::VERSION) == *a,
-        (Value::Object(e), Value::Object(a)) => e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av, home))),
+        (Value::String(e), Value::String(a)) => {
+            e.replace("<HOME>", home).replace("<VERSION>", ssobridge_core::VERSION) == *a
+        }
+        (Value::Object(e), Value::Object(a)) => {
+            e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av, home)))
+        }
         (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y, home)),
         _ => expected == actual,
     }
@@ -60,7 +66,8 @@ fn matches(expected: &Value, actual: &Value, home: &str) -> bool {
 
 #[test]
 fn every_protocol_md_example_holds() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../PROTOCOL.md")).expect("read PROTOCOL.md");
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../PROTOCOL.md")).expect("read PROTOCOL.md");
     let steps = steps(&doc);
     let exchanges = steps.iter().filter(|s| matches!(s, Step::Exchange { .. })).count();
     assert!(exchanges >= 27, "expected every action and error example, found {exchanges}");
@@ -77,7 +84,8 @@ fn every_protocol_md_example_holds() {
                 std::fs::write(&path, text).unwrap();
             }
             Step::Exchange { request, response, line } => {
-                let expected: Value = serde_json::from_str(response).unwrap_or_else(|e| panic!("PROTOCOL.md line {line}: response is not JSON: {e}"));
+                let expected: Value = serde_json::from_str(response)
+                    .unwrap_or_else(|e| panic!("PROTOCOL.md line {line}: response is not JSON: {e}"));
                 // Requests go out byte for byte (one example is deliberately not JSON).
                 let request = request.trim().replace("<undoToken>", &undo_token);
                 let actual = send_raw(&mut session, request.as_bytes());
@@ -85,7 +93,9 @@ fn every_protocol_md_example_holds() {
                     undo_token = token.to_string();
                 }
                 if !matches(&expected, &actual, &home_str) {
-                    failures.push(format!("PROTOCOL.md request at line {line}:\n  expected {expected}\n  actual   {actual}"));
+                    failures.push(format!(
+                        "PROTOCOL.md request at line {line}:\n  expected {expected}\n  actual   {actual}"
+                    ));
                 }
             }
         }

@@ -18,7 +18,12 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(what: impl Into<String>, measured: impl Into<String>, budget: impl Into<String>, ok: Option<bool>) -> Row {
+    pub fn new(
+        what: impl Into<String>,
+        measured: impl Into<String>,
+        budget: impl Into<String>,
+        ok: Option<bool>,
+    ) -> Row {
         Row { what: what.into(), measured: measured.into(), budget: budget.into(), ok }
     }
 }
@@ -26,8 +31,7 @@ impl Row {
 type Step = fn() -> Result<Vec<Row>>;
 
 pub fn run() -> Result {
-    let steps: [(&str, Step); 3] =
-        [("listing", listing), ("extension", extension), ("native host", host::run)];
+    let steps: [(&str, Step); 3] = [("listing", listing), ("extension", extension), ("native host", host::run)];
     let mut rows = Vec::new();
     let mut crashed = Vec::new();
     for (name, step) in steps {
@@ -42,7 +46,11 @@ pub fn run() -> Result {
         }
     }
     println!("\n{}", table(&rows));
-    if crashed.is_empty() { Ok(()) } else { Err(format!("bench step(s) could not run: {}", crashed.join(", "))) }
+    if crashed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("bench step(s) could not run: {}", crashed.join(", ")))
+    }
 }
 
 fn table(rows: &[Row]) -> String {
@@ -52,7 +60,14 @@ fn table(rows: &[Row]) -> String {
     let line = |r: &Row, status: &str| format!("{:<a$}  {:<b$}  {:<c$}  {status}", r.what, r.measured, r.budget);
     let mut out = vec![line(&head, "result"), "-".repeat(a + b + c + 12)];
     for r in rows {
-        out.push(line(r, match r.ok { Some(true) => "ok", Some(false) => "over", None => "" }));
+        out.push(line(
+            r,
+            match r.ok {
+                Some(true) => "ok",
+                Some(false) => "over",
+                None => "",
+            },
+        ));
     }
     out.join("\n")
 }
@@ -91,7 +106,13 @@ pub fn core_apply() -> Result<Row> {
     let num = |k: &str| r[k].as_f64().ok_or(format!("apply bench output lacks {k}"));
     Ok(Row::new(
         "  of which in the core (in-process, median of 5)",
-        format!("parse {:.1} + apply {:.1} + print {:.1} + diff {:.1} ms", num("parseMs")?, num("applyMs")?, num("printMs")?, num("diffMs")?),
+        format!(
+            "parse {:.1} + apply {:.1} + print {:.1} + diff {:.1} ms",
+            num("parseMs")?,
+            num("applyMs")?,
+            num("printMs")?,
+            num("diffMs")?
+        ),
         "(diff capped at 50 ms)",
         None,
     ))
@@ -101,7 +122,8 @@ pub fn core_apply() -> Result<Row> {
 fn core_bench(name: &str) -> Result<serde_json::Value> {
     eprintln!("$ cargo bench -p ssobridge-core --bench {name}");
     let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", name]))?;
-    let line = out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
+    let line =
+        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
     serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
 }
 

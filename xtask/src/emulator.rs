@@ -18,7 +18,9 @@ impl Emulator {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e} (build it with `cargo build -p idc-emulator`)", bin.display()))?;
+            .map_err(|e| {
+                format!("cannot start {}: {e} (build it with `cargo build -p idc-emulator`)", bin.display())
+            })?;
         let mut first = String::new();
         let stdout = child.stdout.take().expect("piped");
         let mut reader = BufReader::new(stdout);

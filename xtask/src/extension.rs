@@ -31,7 +31,15 @@ pub fn build() -> Result {
 }
 
 fn build_wasm() -> Result {
-    sh::run(cmd("cargo").args(["build", "-p", "ssobridge-wasm", "--target", WASM_TARGET, "--profile", "wasm-release"]))?;
+    sh::run(cmd("cargo").args([
+        "build",
+        "-p",
+        "ssobridge-wasm",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm-release",
+    ]))?;
     let input = root().join("target").join(WASM_TARGET).join("wasm-release").join(format!("{WASM_STEM}.wasm"));
     let out = root().join(WASM_OUT);
     let _ = fs::remove_dir_all(&out);
@@ -50,13 +58,16 @@ fn build_wasm() -> Result {
 /// the output's copies are dropped). `-Os` and `-O3 -Oz` are bigger. `--low-memory-unused` would
 /// save 0.4 KB more but assumes nothing lives in the first 1 KB of memory, where rust-lld puts the
 /// bottom of the stack: not worth a silent miscompile on a deep stack.
-const WASM_OPT_FLAGS: [&str; 6] = ["-Oz", "--gufa", "-Oz", "--converge", "--strip-producers", "--strip-target-features"];
+const WASM_OPT_FLAGS: [&str; 6] =
+    ["-Oz", "--gufa", "-Oz", "--converge", "--strip-producers", "--strip-target-features"];
 
 /// Minifies wasm-bindgen's JS glue with terser (issue 3's size budget): its JSDoc and long local
 /// names were a third of its gzip size, and the same docs are in the `.d.ts`, which tsc and
 /// editors read. Exports keep their names (`--module` mangles only what is local).
 fn minify_glue(js: &Path) -> Result {
-    sh::run(cmd(root().join("node_modules/.bin/terser")).arg(js).args(["--module", "--compress", "--mangle", "-o"]).arg(js))
+    sh::run(
+        cmd(root().join("node_modules/.bin/terser")).arg(js).args(["--module", "--compress", "--mangle", "-o"]).arg(js),
+    )
 }
 
 /// Instantiates the optimised module once in Node, so a bad optimiser fails the build, not the user.

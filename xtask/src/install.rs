@@ -12,7 +12,8 @@ const HOST: &str = if cfg!(windows) { "ssobridge-host.exe" } else { "ssobridge-h
 /// The home to install under: `--home`, else `HOME` (`USERPROFILE` on Windows).
 pub fn home_or_default(home: Option<PathBuf>) -> Result<PathBuf> {
     let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
-    home.or_else(|| std::env::var_os(var).map(PathBuf::from)).ok_or_else(|| format!("{var} is not set; pass --home DIR"))
+    home.or_else(|| std::env::var_os(var).map(PathBuf::from))
+        .ok_or_else(|| format!("{var} is not set; pass --home DIR"))
 }
 
 /// Where the installed host lives, per OS.

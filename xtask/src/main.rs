@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod emulator;
 mod extension;
+mod fuzz;
 mod install;
 mod prereqs;
 mod sh;
@@ -24,12 +25,21 @@ enum Cmd {
     Build,
     /// Install what is missing, then run every test tier; ends with `N passed, N failed`.
     Test {
-        /// Run only these tiers (rust, wasm, python, browser, checks).
+        /// Run only these tiers (rust, wasm, python, browser, checks, fuzz).
         #[arg(long = "only")]
         only: Vec<String>,
     },
     /// Run the product against the built-in IAM Identity Center emulator.
     Demo,
+    /// Run the coverage-guided fuzz targets in fuzz/ (all, or one) and report any crash.
+    Fuzz {
+        /// Seconds per target (default 60).
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// One target (config_roundtrip, config_edit, protocol_request, host_framing,
+        /// token_cache, oidc_responses, portal_listing); all when left out.
+        target: Option<String>,
+    },
     /// Measure the performance budgets and print one table (measured, budget, ok/over).
     Bench,
     /// Install a release native host for this user, register it with every browser, build the extension.
@@ -52,6 +62,7 @@ fn main() {
         Cmd::Build => extension::build(),
         Cmd::Test { only } => test::run(&only),
         Cmd::Demo => demo::run(),
+        Cmd::Fuzz { seconds, target } => fuzz::run(seconds, target),
         Cmd::Bench => bench::run(),
         Cmd::Install { home } => install::install(home),
         Cmd::Uninstall { home } => install::uninstall(home),

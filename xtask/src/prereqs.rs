@@ -110,3 +110,28 @@ pub fn ensure_venv() -> Result {
     sh::run(cmd(venv_bin("pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&req))?;
     std::fs::write(&stamp, "").map_err(|e| e.to_string())
 }
+
+/// The toolchain the fuzz targets build with (see `fuzz.rs` for the flags and why).
+pub struct FuzzToolchain {
+    /// The rustup toolchain, for `cargo +NAME fuzz`.
+    pub name: &'static str,
+    /// Build with `RUSTC_BOOTSTRAP=1` (stable standing in for nightly).
+    pub bootstrap: bool,
+}
+
+/// cargo-fuzz from crates.io when missing, and the nightly toolchain when rustup can get it;
+/// otherwise the stable toolchain with `RUSTC_BOOTSTRAP=1`.
+pub fn ensure_fuzz_tools() -> Result<FuzzToolchain> {
+    if !sh::works("cargo-fuzz", "--version") {
+        sh::run(cmd("cargo").args(["install", "cargo-fuzz"]))?;
+    }
+    let has_nightly = || sh::works_with("rustup", &["run", "nightly", "rustc", "--version"]);
+    if has_nightly()
+        || (sh::run(cmd("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"])).is_ok()
+            && has_nightly())
+    {
+        return Ok(FuzzToolchain { name: "nightly", bootstrap: false });
+    }
+    eprintln!("no nightly toolchain: building the fuzz targets with stable and RUSTC_BOOTSTRAP=1");
+    Ok(FuzzToolchain { name: "stable", bootstrap: true })
+}

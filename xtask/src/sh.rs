@@ -30,7 +30,11 @@ fn describe(c: &Command) -> String {
 pub fn run(c: &mut Command) -> Result {
     eprintln!("$ {}", describe(c));
     let status = c.status().map_err(|e| format!("cannot start `{}`: {e}", describe(c)))?;
-    if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(c))) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(c)))
+    }
 }
 
 /// Runs a command and returns its stdout (stderr passes through).
@@ -65,4 +69,25 @@ pub fn tee(c: &mut Command) -> Result<(bool, String)> {
 /// True when `program --version` (or the given probe) runs.
 pub fn works(program: &str, arg: &str) -> bool {
     Command::new(program).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Runs a command, echoing its stderr line by line while keeping a copy (libFuzzer reports on
+/// stderr). Returns (succeeded, stderr).
+pub fn tee_stderr(c: &mut Command) -> Result<(bool, String)> {
+    eprintln!("$ {}", describe(c));
+    let mut child = c.stderr(Stdio::piped()).spawn().map_err(|e| format!("cannot start `{}`: {e}", describe(c)))?;
+    let mut kept = String::new();
+    for line in BufReader::new(child.stderr.take().expect("piped")).lines() {
+        let line = line.unwrap_or_default();
+        eprintln!("{line}");
+        kept.push_str(&line);
+        kept.push('\n');
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((status.success(), kept))
+}
+
+/// True when `program args...` runs and succeeds (output discarded).
+pub fn works_with(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }

@@ -1,9 +1,9 @@
 //! `cargo xtask test`: installs what is missing, builds, runs every test tier, prints each tier's
 //! result and ends with the one line CI reads: `N passed, N failed`.
 use crate::emulator::Emulator;
+use crate::extension;
 use crate::prereqs::{self, venv_bin, WASM_TARGET, WINDOWS_TARGET};
 use crate::sh::{self, cmd, root, Result};
-use crate::extension;
 
 /// What one tier counted. A tier whose runner failed without reporting a failed test (a compile
 /// error, a crash) counts as one failure, so nothing that broke can look green.
@@ -24,6 +24,8 @@ const TIERS: &[Tier] = &[
     Tier { name: "python", run: python_tests },
     Tier { name: "browser", run: browser_tests },
     Tier { name: "checks", run: checks },
+    // Each fuzz target for a few seconds from the committed seeds; a crash is a failed test.
+    Tier { name: "fuzz", run: crate::fuzz::tier },
 ];
 
 pub fn run(only: &[String]) -> Result {
@@ -47,7 +49,11 @@ pub fn run(only: &[String]) -> Result {
         println!("{l}");
     }
     println!("{} passed, {} failed", total.passed, total.failed);
-    if total.failed > 0 { Err(format!("{} test(s) failed", total.failed)) } else { Ok(()) }
+    if total.failed > 0 {
+        Err(format!("{} test(s) failed", total.failed))
+    } else {
+        Ok(())
+    }
 }
 
 fn rust_tests() -> Result<Counts> {
@@ -58,7 +64,16 @@ fn rust_tests() -> Result<Counts> {
 /// The core's wasm build inside a real headless Chromium, in a service worker, against the emulator.
 fn wasm_tests() -> Result<Counts> {
     // 60 accounts under a 20 req/s throttle, so the listing in the browser meets 429s; 1 s polls.
-    let emu = Emulator::start(&["--accounts", "60", "--roles-per-account", "3", "--throttle-rps", "20", "--poll-interval-secs", "1"])?;
+    let emu = Emulator::start(&[
+        "--accounts",
+        "60",
+        "--roles-per-account",
+        "3",
+        "--throttle-rps",
+        "20",
+        "--poll-interval-secs",
+        "1",
+    ])?;
     let (ok, out) = sh::tee(
         cmd("cargo")
             .args(["test", "-p", "ssobridge-wasm", "--target", WASM_TARGET])
@@ -77,9 +92,8 @@ fn wasm_tests() -> Result<Counts> {
 
 /// The emulator against botocore, boto3 and AWS CLI v1: proof that it speaks the real protocol.
 fn python_tests() -> Result<Counts> {
-    let (ok, out) = sh::tee(
-        product_env(&mut cmd(venv_bin("pytest"))).args(["-q", "-p", "no:cacheprovider", "tests/python"]),
-    )?;
+    let (ok, out) =
+        sh::tee(product_env(&mut cmd(venv_bin("pytest"))).args(["-q", "-p", "no:cacheprovider", "tests/python"]))?;
     Ok(settle(ok, pytest_counts(&out)))
 }
 
@@ -104,8 +118,9 @@ pub fn product_env(c: &mut std::process::Command) -> &mut std::process::Command 
         .env("PATH", path_with_venv())
 }
 
-/// Whole-artifact checks, one count each: Firefox's linter on the built extension, the native
-/// host's Windows build, and that build run under Wine.
+/// Whole-artifact checks, one count each: formatting (the workspace and the fuzz targets),
+/// clippy (every crate, and the wasm crate on wasm32), Firefox's linter on the built extension, the native host's
+/// Windows build, and that build run under Wine.
 fn checks() -> Result<Counts> {
     let mut c = Counts::default();
     let mut tally = |name: &str, r: Result| match r {
@@ -115,14 +130,26 @@ fn checks() -> Result<Counts> {
             c.failed += 1;
         }
     };
-    tally("web-ext lint", web_ext_lint());
+    tally("cargo fmt --check", sh::run(cmd("cargo").args(["fmt", "--all", "--check"])));
     tally(
-        "windows build",
-        sh::run(cmd("cargo").args(["build", "-p", "ssobridge-host", "--target", WINDOWS_TARGET])),
+        "cargo fmt --check (fuzz)",
+        // `-p`: only the fuzz crate; `--all` would also format its path dependencies.
+        sh::run(cmd("cargo").args(["fmt", "--check", "--manifest-path", "fuzz/Cargo.toml", "-p", "ssobridge-fuzz"])),
     );
+    tally("clippy", sh::run(cmd("cargo").args(CLIPPY_WORKSPACE)));
+    tally("clippy wasm32", sh::run(cmd("cargo").args(CLIPPY_WASM)));
+    tally("web-ext lint", web_ext_lint());
+    tally("windows build", sh::run(cmd("cargo").args(["build", "-p", "ssobridge-host", "--target", WINDOWS_TARGET])));
     tally("windows host under wine", crate::wine::check());
     Ok(c)
 }
+
+/// Every crate of the workspace with its tests, benches and examples; any warning fails.
+const CLIPPY_WORKSPACE: &[&str] = &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"];
+
+/// The wasm crate as the extension builds it (wasm32-only code paths included).
+const CLIPPY_WASM: &[&str] =
+    &["clippy", "-p", "ssobridge-wasm", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"];
 
 fn web_ext_lint() -> Result {
     let out = sh::output(
@@ -145,7 +172,11 @@ fn path_with_venv() -> String {
 }
 
 fn settle(ok: bool, c: Counts) -> Counts {
-    if !ok && c.failed == 0 { Counts { failed: 1, ..c } } else { c }
+    if !ok && c.failed == 0 {
+        Counts { failed: 1, ..c }
+    } else {
+        c
+    }
 }
 
 /// Sums libtest's `test result: ok. 3 passed; 0 failed; ...` lines.
@@ -160,7 +191,11 @@ pub fn cargo_counts(out: &str) -> Counts {
 
 /// Reads pytest's closing line, e.g. `3 passed, 1 failed, 2 errors in 1.2s`.
 pub fn pytest_counts(out: &str) -> Counts {
-    let last = out.lines().rev().find(|l| l.contains(" passed") || l.contains(" failed") || l.contains(" error")).unwrap_or("");
+    let last = out
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed") || l.contains(" failed") || l.contains(" error"))
+        .unwrap_or("");
     Counts {
         passed: number_before(last, " passed"),
         failed: number_before(last, " failed") + number_before(last, " error"),
@@ -189,7 +224,8 @@ mod tests {
 
     #[test]
     fn reads_each_runners_counts() {
-        let cargo = "test result: ok. 3 passed; 0 failed; 0 ignored\ntest result: FAILED. 2 passed; 1 failed; 0 ignored\n";
+        let cargo =
+            "test result: ok. 3 passed; 0 failed; 0 ignored\ntest result: FAILED. 2 passed; 1 failed; 0 ignored\n";
         let c = cargo_counts(cargo);
         assert_eq!((c.passed, c.failed), (5, 1));
         let c = pytest_counts("....F\n1 failed, 4 passed, 1 error in 0.52s\n");

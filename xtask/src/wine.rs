@@ -75,7 +75,10 @@ fn hello(exe: &Path) -> Result {
     let mut child = c.spawn().map_err(|e| format!("cannot start {WINE}: {e}"))?;
     let body = json!({"id": 1, "action": "hello", "params": {}}).to_string();
     let mut stdin = child.stdin.take().expect("piped");
-    stdin.write_all(&(body.len() as u32).to_le_bytes()).and_then(|()| stdin.write_all(body.as_bytes())).map_err(|e| format!("writing hello to the Windows host: {e}"))?;
+    stdin
+        .write_all(&(body.len() as u32).to_le_bytes())
+        .and_then(|()| stdin.write_all(body.as_bytes()))
+        .map_err(|e| format!("writing hello to the Windows host: {e}"))?;
     drop(stdin);
     let mut stdout = child.stdout.take().expect("piped");
     // Read one frame only, on a thread: wineserver may hold the pipe open after the host exits.
@@ -91,8 +94,11 @@ fn hello(exe: &Path) -> Result {
     let reply = rx.recv_timeout(TIMEOUT);
     let _ = child.kill();
     let _ = child.wait();
-    let body = reply.map_err(|_| format!("no reply from the Windows host within {TIMEOUT:?}"))?.map_err(|e| format!("reading the Windows host's reply: {e}"))?;
-    let reply: Value = serde_json::from_slice(&body).map_err(|e| format!("the Windows host's reply is not JSON: {e}"))?;
+    let body = reply
+        .map_err(|_| format!("no reply from the Windows host within {TIMEOUT:?}"))?
+        .map_err(|e| format!("reading the Windows host's reply: {e}"))?;
+    let reply: Value =
+        serde_json::from_slice(&body).map_err(|e| format!("the Windows host's reply is not JSON: {e}"))?;
     if reply["ok"] != true || reply["result"]["os"] != "windows" {
         return Err(format!("hello under Wine: unexpected reply {reply}"));
     }

@@ -82,7 +82,9 @@ pub enum ApplyError {
     NoSuchProfile { field: String, name: String },
     /// A profile we manage for another sso-session: rebinding it would silently point it at
     /// another portal's account (issue 9), so it takes the person's explicit `takeover`.
-    #[error("profile `{name}` belongs to sso-session `{owner}`; it is left alone unless the person confirms the takeover")]
+    #[error(
+        "profile `{name}` belongs to sso-session `{owner}`; it is left alone unless the person confirms the takeover"
+    )]
     OwnedByOtherSession { field: String, name: String, owner: String },
 }
 
@@ -91,15 +93,27 @@ impl ApplyError {
     pub fn field(&self) -> &str {
         match self {
             ApplyError::SessionNotFound(_) => "params.sessionName",
-            ApplyError::NotManaged { field, .. } | ApplyError::NoSuchProfile { field, .. } | ApplyError::OwnedByOtherSession { field, .. } => field,
+            ApplyError::NotManaged { field, .. }
+            | ApplyError::NoSuchProfile { field, .. }
+            | ApplyError::OwnedByOtherSession { field, .. } => field,
         }
     }
 }
 
 /// Upserts each profile for `session` (marked as ours when created) and, with `prune`, removes
 /// our other profiles of that session. No takeover and no explicit removals: see [`apply_request`].
-pub fn apply_profiles(file: &mut ConfigFile, session: &str, profiles: &[ProfileSpec], prune: bool) -> Result<ApplyOutcome, ApplyError> {
-    let request = ApplyProfilesParams { session_name: session.to_string(), profiles: profiles.to_vec(), prune, ..Default::default() };
+pub fn apply_profiles(
+    file: &mut ConfigFile,
+    session: &str,
+    profiles: &[ProfileSpec],
+    prune: bool,
+) -> Result<ApplyOutcome, ApplyError> {
+    let request = ApplyProfilesParams {
+        session_name: session.to_string(),
+        profiles: profiles.to_vec(),
+        prune,
+        ..Default::default()
+    };
     apply_request(file, &request)
 }
 

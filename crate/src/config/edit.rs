@@ -46,7 +46,11 @@ impl Section {
             self.body.drain(at + 1..end);
             return true;
         }
-        let at = match self.body.iter().rposition(|l| matches!(l.kind, LineKind::Property { .. } | LineKind::Continuation)) {
+        let at = match self
+            .body
+            .iter()
+            .rposition(|l| matches!(l.kind, LineKind::Property { .. } | LineKind::Continuation))
+        {
             Some(last) => last + 1,
             None => self.body.iter().take_while(|l| l.kind == LineKind::Comment && l.text == MANAGED_MARKER).count(),
         };
@@ -58,7 +62,8 @@ impl Section {
         }
         let text = format!("{key} = {value}");
         let value_start = key.len() + 3;
-        self.body.insert(at, Line { text, eol, kind: LineKind::Property { key: key.to_string(), value_start, sep: '=' } });
+        self.body
+            .insert(at, Line { text, eol, kind: LineKind::Property { key: key.to_string(), value_start, sep: '=' } });
         true
     }
 }
@@ -92,7 +97,10 @@ impl ConfigFile {
             body.push(line(MANAGED_MARKER.to_string(), LineKind::Comment));
         }
         for (key, value) in pairs {
-            body.push(line(format!("{key} = {value}"), LineKind::Property { key: key.to_string(), value_start: key.len() + 3, sep: '=' }));
+            body.push(line(
+                format!("{key} = {value}"),
+                LineKind::Property { key: key.to_string(), value_start: key.len() + 3, sep: '=' },
+            ));
         }
         self.index.insert(id.clone(), self.sections.len());
         let header = line(format!("[{}]", id.header_text()), LineKind::Header);

@@ -47,7 +47,10 @@ pub fn lint(text: &str) -> Vec<Finding> {
     // (line, key) of sso_start_url/sso_region in the current profile, and whether it has sso_session.
     let mut sso_keys: Vec<(usize, String)> = Vec::new();
     let mut has_session = false;
-    let flush = |section: &Option<SectionId>, sso_keys: &mut Vec<(usize, String)>, has_session: bool, push: &mut dyn FnMut(usize, FindingKind, String)| {
+    let flush = |section: &Option<SectionId>,
+                 sso_keys: &mut Vec<(usize, String)>,
+                 has_session: bool,
+                 push: &mut dyn FnMut(usize, FindingKind, String)| {
         if let (Some(SectionId::Profile(name)), true) = (section, has_session) {
             for (line, key) in sso_keys.iter() {
                 push(*line, FindingKind::SsoKeyBesideSession,
@@ -64,7 +67,11 @@ pub fn lint(text: &str) -> Vec<Finding> {
                 has_session = false;
                 keys.clear();
                 if let Some(first) = headers.get(&id) {
-                    push(number, FindingKind::DuplicateSection, format!("{id} already appears on line {first}: botocore fails every command"));
+                    push(
+                        number,
+                        FindingKind::DuplicateSection,
+                        format!("{id} already appears on line {first}: botocore fails every command"),
+                    );
                 } else {
                     headers.insert(id.clone(), number);
                 }
@@ -84,7 +91,11 @@ pub fn lint(text: &str) -> Vec<Finding> {
                          format!("`{key}` uses `:` instead of `=`: aws-sdk-rust rejects the whole file (botocore accepts it)"));
                 }
                 if let Some(first) = keys.get(key) {
-                    push(number, FindingKind::DuplicateKey, format!("`{key}` already set on line {first} in this section: botocore fails every command"));
+                    push(
+                        number,
+                        FindingKind::DuplicateKey,
+                        format!("`{key}` already set on line {first} in this section: botocore fails every command"),
+                    );
                 } else {
                     keys.insert(key.clone(), number);
                 }

@@ -13,8 +13,8 @@ mod lint;
 mod tree;
 
 pub use apply::{
-    apply_profiles, apply_request, session_conflict, upsert_session, ApplyError, ApplyOutcome, ProfileView, SessionConflict, SessionView,
-    PROFILE_KEYS, SESSION_KEYS,
+    apply_profiles, apply_request, session_conflict, upsert_session, ApplyError, ApplyOutcome, ProfileView,
+    SessionConflict, SessionView, PROFILE_KEYS, SESSION_KEYS,
 };
 pub use diff::unified_diff;
 pub use edit::{Change, MANAGED_MARKER};

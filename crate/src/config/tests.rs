@@ -12,7 +12,13 @@ fn parse(text: &str) -> ConfigFile {
 }
 
 fn spec(name: &str, account: &str, role: &str, region: Option<&str>) -> ProfileSpec {
-    ProfileSpec { name: name.into(), account_id: account.into(), role_name: role.into(), region: region.map(Into::into), output: None }
+    ProfileSpec {
+        name: name.into(),
+        account_id: account.into(),
+        role_name: role.into(),
+        region: region.map(Into::into),
+        output: None,
+    }
 }
 
 /// given(config).running(edit) == expected
@@ -73,7 +79,10 @@ fn refuses_with_line_numbers_and_never_repairs() {
 #[test]
 fn new_session_is_appended_cli_style_keeping_crlf_and_adding_the_missing_final_newline() {
     let out = given(HAND_WRITTEN, |f| {
-        assert_eq!(upsert_session(f, "dev", "https://d-2.awsapps.com/start", "eu-west-1", &["sso:account:access".into()]), Change::Added);
+        assert_eq!(
+            upsert_session(f, "dev", "https://d-2.awsapps.com/start", "eu-west-1", &["sso:account:access".into()]),
+            Change::Added
+        );
     });
     assert_eq!(
         out,
@@ -149,9 +158,18 @@ fn apply_update_keeps_the_persons_extra_keys_and_comments() {
 
 #[test]
 fn apply_refuses_a_hand_written_profile_and_a_missing_session() {
-    let input = format!("{}[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n", session_file());
+    let input = format!(
+        "{}[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n",
+        session_file()
+    );
     let mut file = parse(&input);
-    let err = apply_profiles(&mut file, "corp", &[spec("ok", "111122223333", "A", None), spec("dev", "111122223333", "A", None)], false).unwrap_err();
+    let err = apply_profiles(
+        &mut file,
+        "corp",
+        &[spec("ok", "111122223333", "A", None), spec("dev", "111122223333", "A", None)],
+        false,
+    )
+    .unwrap_err();
     assert_eq!(err, ApplyError::NotManaged { field: "params.profiles[1].name".into(), name: "dev".into() });
     assert_eq!(file.to_string(), input, "nothing changes when one profile is refused");
     let err = apply_profiles(&mut file, "nope", &[], false).unwrap_err();
@@ -164,7 +182,8 @@ fn two_sessions() -> String {
 [sso-session local]\nsso_start_url = http://127.0.0.1:9/start\nsso_region = us-east-1\n\
 [profile prod]\n# managed by sso-bridge\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n\
 [profile mine]\nsso_session = local\nsso_account_id = 999988887777\nsso_role_name = Admin\n\
-[profile l1]\n# managed by sso-bridge\nsso_session = local\nsso_account_id = 999988887777\nsso_role_name = R\n".to_string()
+[profile l1]\n# managed by sso-bridge\nsso_session = local\nsso_account_id = 999988887777\nsso_role_name = R\n"
+        .to_string()
 }
 
 fn request(session: &str, profiles: Vec<ProfileSpec>) -> crate::protocol::ApplyProfilesParams {
@@ -175,16 +194,30 @@ fn request(session: &str, profiles: Vec<ProfileSpec>) -> crate::protocol::ApplyP
 fn a_profile_of_another_session_is_never_rebound_without_takeover() {
     let input = two_sessions();
     let mut file = parse(&input);
-    let mut req = request("local", vec![spec("new", "999988887777", "R", None), spec("prod", "999988887777", "Admin", None)]);
+    let mut req =
+        request("local", vec![spec("new", "999988887777", "R", None), spec("prod", "999988887777", "Admin", None)]);
     let err = apply_request(&mut file, &req).unwrap_err();
-    assert_eq!(err, ApplyError::OwnedByOtherSession { field: "params.profiles[1].name".into(), name: "prod".into(), owner: "corp".into() });
+    assert_eq!(
+        err,
+        ApplyError::OwnedByOtherSession {
+            field: "params.profiles[1].name".into(),
+            name: "prod".into(),
+            owner: "corp".into()
+        }
+    );
     assert!(err.to_string().contains("`corp`"), "{err}");
     assert_eq!(file.to_string(), input, "nothing changes");
     // The plain entry point refuses it too (defence in depth for every caller).
-    assert!(matches!(apply_profiles(&mut file, "local", &req.profiles, false), Err(ApplyError::OwnedByOtherSession { .. })));
+    assert!(matches!(
+        apply_profiles(&mut file, "local", &req.profiles, false),
+        Err(ApplyError::OwnedByOtherSession { .. })
+    ));
     req.takeover = vec!["prod".into()];
     let outcome = apply_request(&mut file, &req).unwrap();
-    assert_eq!((outcome.added.as_slice(), outcome.updated.as_slice()), (&["new".to_string()][..], &["prod".to_string()][..]));
+    assert_eq!(
+        (outcome.added.as_slice(), outcome.updated.as_slice()),
+        (&["new".to_string()][..], &["prod".to_string()][..])
+    );
     assert_eq!(file.get(&SectionId::Profile("prod".into()), "sso_session"), Some("local"));
 }
 
@@ -193,7 +226,10 @@ fn remove_names_exactly_our_profiles_of_this_session() {
     let input = two_sessions();
     let mut file = parse(&input);
     let field_of = |file: &mut ConfigFile, remove: &[&str]| {
-        let req = crate::protocol::ApplyProfilesParams { remove: remove.iter().map(|s| s.to_string()).collect(), ..request("local", vec![]) };
+        let req = crate::protocol::ApplyProfilesParams {
+            remove: remove.iter().map(|s| s.to_string()).collect(),
+            ..request("local", vec![])
+        };
         apply_request(file, &req).map_err(|e| (e.field().to_string(), e))
     };
     let (field, err) = field_of(&mut file, &["l1", "mine"]).unwrap_err();
@@ -217,7 +253,10 @@ fn a_session_is_repointed_only_with_the_same_portal() {
     let c = session_conflict(&file, "corp", "https://other.awsapps.com/start", "us-east-1").unwrap();
     assert_eq!((c.field, c.start_url.as_deref()), ("params.startUrl", Some("https://corp.awsapps.com/start")));
     assert!(c.to_string().contains("https://corp.awsapps.com/start"), "{c}");
-    assert_eq!(session_conflict(&file, "corp", "https://corp.awsapps.com/start", "eu-west-1").unwrap().field, "params.region");
+    assert_eq!(
+        session_conflict(&file, "corp", "https://corp.awsapps.com/start", "eu-west-1").unwrap().field,
+        "params.region"
+    );
     let bare = parse("[sso-session s]\nkeep = 1\n");
     assert_eq!(session_conflict(&bare, "s", "https://x.example", "us-east-1").unwrap().field, "params.startUrl");
 }
@@ -252,7 +291,10 @@ fn prune_removes_only_our_profiles_of_that_session() {
     // Removing the last section that lacks a final newline, then adding one back.
     let out2 = given(&out, |f| {
         let outcome = apply_profiles(f, "a", &[spec("a3", "333333333333", "R", None)], true).unwrap();
-        assert_eq!((outcome.added.as_slice(), outcome.removed.as_slice()), (&["a3".to_string()][..], &["a2".to_string()][..]));
+        assert_eq!(
+            (outcome.added.as_slice(), outcome.removed.as_slice()),
+            (&["a3".to_string()][..], &["a2".to_string()][..])
+        );
     });
     assert!(out2.ends_with("sso_role_name = R\n[profile a3]\n# managed by sso-bridge\nsso_session = a\nsso_account_id = 333333333333\nsso_role_name = R\n"), "{out2}");
     assert!(out2.contains("[profile b1]"));
@@ -262,10 +304,21 @@ fn prune_removes_only_our_profiles_of_that_session() {
 fn status_views() {
     let input = format!("{}[profile dev]\n# managed by sso-bridge\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n[profile keys]\naws_access_key_id = x\n", session_file());
     let file = parse(&input);
-    assert_eq!(file.sso_sessions(), [SessionView { name: "corp".into(), start_url: Some("https://d-1.awsapps.com/start".into()), region: Some("us-east-1".into()), managed: false }]);
+    assert_eq!(
+        file.sso_sessions(),
+        [SessionView {
+            name: "corp".into(),
+            start_url: Some("https://d-1.awsapps.com/start".into()),
+            region: Some("us-east-1".into()),
+            managed: false
+        }]
+    );
     let profiles = file.sso_profiles();
     assert_eq!(profiles.len(), 1);
-    assert_eq!((profiles[0].name.as_str(), profiles[0].managed, profiles[0].role_name.as_deref()), ("dev", true, Some("Admin")));
+    assert_eq!(
+        (profiles[0].name.as_str(), profiles[0].managed, profiles[0].role_name.as_deref()),
+        ("dev", true, Some("Admin"))
+    );
 }
 
 #[test]
@@ -291,8 +344,14 @@ fn lint_names_lines_that_break_one_client_but_not_another() {
 fn hostile_names_never_reach_the_file_through_validation() {
     use crate::protocol::validate::validate_apply_profiles;
     use crate::protocol::ApplyProfilesParams;
-    for bad in ["a]\n[profile x", "x\ncredential_process = sh", "a=b", "a;b", "a#b", " a", "a ", "a\tb", "a\u{0}b", "[x]", ""] {
-        let params = ApplyProfilesParams { session_name: "corp".into(), profiles: vec![spec(bad, "111122223333", "R", None)], ..Default::default() };
+    for bad in
+        ["a]\n[profile x", "x\ncredential_process = sh", "a=b", "a;b", "a#b", " a", "a ", "a\tb", "a\u{0}b", "[x]", ""]
+    {
+        let params = ApplyProfilesParams {
+            session_name: "corp".into(),
+            profiles: vec![spec(bad, "111122223333", "R", None)],
+            ..Default::default()
+        };
         let err = validate_apply_profiles(&params).unwrap_err();
         assert_eq!(err.field, "params.profiles[0].name", "{bad:?}");
         let params = ApplyProfilesParams { session_name: bad.into(), ..Default::default() };
@@ -324,17 +383,19 @@ fn line_strategy() -> impl Strategy<Value = String> {
 }
 
 fn file_strategy() -> impl Strategy<Value = String> {
-    (prop::collection::vec((line_strategy(), prop::bool::ANY), 0..24), prop::bool::ANY).prop_map(|(lines, final_newline)| {
-        let mut text = String::new();
-        let n = lines.len();
-        for (i, (line, crlf)) in lines.into_iter().enumerate() {
-            text.push_str(&line);
-            if i + 1 < n || final_newline {
-                text.push_str(if crlf { "\r\n" } else { "\n" });
+    (prop::collection::vec((line_strategy(), prop::bool::ANY), 0..24), prop::bool::ANY).prop_map(
+        |(lines, final_newline)| {
+            let mut text = String::new();
+            let n = lines.len();
+            for (i, (line, crlf)) in lines.into_iter().enumerate() {
+                text.push_str(&line);
+                if i + 1 < n || final_newline {
+                    text.push_str(if crlf { "\r\n" } else { "\n" });
+                }
             }
-        }
-        text
-    })
+            text
+        },
+    )
 }
 
 proptest! {

@@ -119,7 +119,9 @@ pub enum ConfigParseError {
     StrayContinuation { line: usize },
     #[error("line {line}: section {section} already appears on line {first} (botocore then fails every command)")]
     DuplicateSection { line: usize, first: usize, section: SectionId },
-    #[error("line {line}: key `{key}` already appears in {section} on line {first} (botocore then fails every command)")]
+    #[error(
+        "line {line}: key `{key}` already appears in {section} on line {first} (botocore then fails every command)"
+    )]
     DuplicateKey { line: usize, first: usize, section: SectionId, key: String },
 }
 
@@ -284,9 +286,9 @@ impl ConfigFile {
     }
 
     fn lines(&self) -> impl Iterator<Item = &Line> {
-        self.preamble.iter().chain(
-            self.sections.iter().flatten().flat_map(|s| std::iter::once(&s.header).chain(s.body.iter())),
-        )
+        self.preamble
+            .iter()
+            .chain(self.sections.iter().flatten().flat_map(|s| std::iter::once(&s.header).chain(s.body.iter())))
     }
 
     /// The ids of the sections, in file order.
@@ -307,7 +309,11 @@ impl ConfigFile {
 
     /// The value of `key` in a section (trimmed; continuation lines are not included).
     pub fn get(&self, id: &SectionId, key: &str) -> Option<&str> {
-        self.section(id)?.body.iter().find(|l| matches!(&l.kind, LineKind::Property { key: k, .. } if k == key))?.value()
+        self.section(id)?
+            .body
+            .iter()
+            .find(|l| matches!(&l.kind, LineKind::Property { key: k, .. } if k == key))?
+            .value()
     }
 }
 

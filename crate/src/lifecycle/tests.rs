@@ -53,8 +53,17 @@ fn pages_map_to_their_portal() {
     let m = portal_for_page("https://acme.awsapps.com/start/#/?tab=accounts", &portals, &[], &[]).unwrap();
     assert_eq!(m.session_name.as_deref(), Some("acme"));
     assert_eq!(m.region_from, Some(RegionSource::Portal));
-    let m = portal_for_page("https://other.awsapps.com/start#/", &portals, &[], &["not a region".into(), "ap-northeast-1".into()]).unwrap();
-    assert_eq!((m.session_name, m.region.as_deref(), m.region_from), (None, Some("ap-northeast-1"), Some(RegionSource::Page)));
+    let m = portal_for_page(
+        "https://other.awsapps.com/start#/",
+        &portals,
+        &[],
+        &["not a region".into(), "ap-northeast-1".into()],
+    )
+    .unwrap();
+    assert_eq!(
+        (m.session_name, m.region.as_deref(), m.region_from),
+        (None, Some("ap-northeast-1"), Some(RegionSource::Page))
+    );
     let m = portal_for_page("https://ssoins-1.portal.us-west-2.app.aws/#/", &[], &[], &["eu-west-1".into()]).unwrap();
     assert_eq!((m.region.as_deref(), m.region_from), (Some("us-west-2"), Some(RegionSource::Host)));
     assert_eq!(portal_for_page("https://evil.example/acme.awsapps.com/start", &portals, &[], &[]), None);

@@ -80,10 +80,7 @@ impl DeviceLoginState {
     }
 
     fn failed(e: &Error) -> Self {
-        DeviceLoginState::Failed {
-            code: e.code().to_string(),
-            message: e.to_string(),
-        }
+        DeviceLoginState::Failed { code: e.code().to_string(), message: e.to_string() }
     }
 }
 
@@ -134,10 +131,9 @@ mod wire {
 
         fn try_from(w: StateWire) -> Result<Self, String> {
             Ok(match w.state {
-                Kind::Registering => DeviceLoginState::Registering {
-                    session: need(w.session, "session")?,
-                    registration: w.registration,
-                },
+                Kind::Registering => {
+                    DeviceLoginState::Registering { session: need(w.session, "session")?, registration: w.registration }
+                }
                 Kind::WaitingForUser => DeviceLoginState::WaitingForUser(Box::new(WaitingForUser {
                     session: need(w.session, "session")?,
                     registration: need(w.registration, "registration")?,
@@ -156,10 +152,9 @@ mod wire {
                     registration: need(w.registration, "registration")?,
                     token: need(w.token, "token")?,
                 })),
-                Kind::Failed => DeviceLoginState::Failed {
-                    code: need(w.code, "code")?,
-                    message: w.message.unwrap_or_default(),
-                },
+                Kind::Failed => {
+                    DeviceLoginState::Failed { code: need(w.code, "code")?, message: w.message.unwrap_or_default() }
+                }
             })
         }
     }
@@ -227,19 +222,15 @@ async fn start<P: Platform>(
             }
             other => other?,
         };
-    let verification_uri_complete = authorization
-        .verification_uri_complete
-        .unwrap_or_else(|| authorization.verification_uri.clone());
+    let verification_uri_complete =
+        authorization.verification_uri_complete.unwrap_or_else(|| authorization.verification_uri.clone());
     // The link is opened in a tab for the person to approve in: a service that answered with
     // somewhere else must not send them there.
     if !verification_uri_is_expected(&verification_uri_complete, &session) {
         return Err(Error::UntrustedVerificationUri);
     }
     let now = platform.now_ms();
-    let interval_secs = authorization
-        .interval
-        .filter(|i| *i > 0)
-        .unwrap_or(DEFAULT_INTERVAL_SECS);
+    let interval_secs = authorization.interval.filter(|i| *i > 0).unwrap_or(DEFAULT_INTERVAL_SECS);
     let waiting = WaitingForUser {
         verification_uri_complete,
         session,
@@ -295,11 +286,8 @@ fn origin_of(url: &str) -> Option<Origin> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
         return None;
     }
-    let (scheme, rest) = if let Some(r) = url.strip_prefix("https://") {
-        ("https", r)
-    } else {
-        ("http", url.strip_prefix("http://")?)
-    };
+    let (scheme, rest) =
+        if let Some(r) = url.strip_prefix("https://") { ("https", r) } else { ("http", url.strip_prefix("http://")?) };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if authority.contains('@') {
         return None;
@@ -331,13 +319,8 @@ async fn try_token<P: Platform>(
     if platform.now_ms() >= waiting.expires_at_ms {
         return Err(Error::ExpiredToken);
     }
-    let result = oidc::create_token(
-        platform,
-        endpoints,
-        &waiting.registration,
-        &Grant::DeviceCode(&waiting.device_code),
-    )
-    .await;
+    let result =
+        oidc::create_token(platform, endpoints, &waiting.registration, &Grant::DeviceCode(&waiting.device_code)).await;
     match result {
         Ok(token) => {
             return Ok(DeviceLoginState::Done(Box::new(LoginResult {
@@ -425,21 +408,14 @@ mod tests {
             ok(token()),
         ]);
         let (end, seen) = drive(&p, DeviceLoginState::new(session(), None));
-        let DeviceLoginState::Done(result) = end else {
-            panic!("{end:?}")
-        };
+        let DeviceLoginState::Done(result) = end else { panic!("{end:?}") };
         assert_eq!(result.token.access_token.expose(), "atoken");
-        assert_eq!(
-            result.token.expires_at_ms,
-            START_MS + 1000 + 1000 + 6000 + 6000 + 3_600_000
-        );
+        assert_eq!(result.token.expires_at_ms, START_MS + 1000 + 1000 + 6000 + 6000 + 3_600_000);
         assert_eq!(result.token.refresh_token.as_ref().map(|t| t.expose()), Some("rtoken"));
         assert_eq!(result.registration.client_id, "cid");
         // The first poll waits 1 s, the one after slow_down 1+5 s, and that stays.
         assert_eq!(*p.sleeps.borrow(), vec![1000, 1000, 6000, 6000]);
-        let DeviceLoginState::WaitingForUser(w) = &seen[0] else {
-            panic!()
-        };
+        let DeviceLoginState::WaitingForUser(w) = &seen[0] else { panic!() };
         assert_eq!(w.user_code, "ABCD-EFGH");
         assert!(w.verification_uri_complete.ends_with("user_code=ABCD-EFGH"));
         assert!(w.new_registration);
@@ -469,54 +445,31 @@ mod tests {
 
     #[test]
     fn immediate_token_needs_no_poll() {
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            ok(token()),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), ok(token())]);
         let (end, seen) = drive(&p, DeviceLoginState::new(session(), None));
         assert!(matches!(end, DeviceLoginState::Done(_)));
         assert_eq!(seen.len(), 1);
     }
 
     fn fails_with(last: crate::http::HttpResponse) -> (String, FakePlatform) {
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            pending(),
-            last,
-        ]);
+        let p =
+            FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending(), last]);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
-        let DeviceLoginState::Failed { code, .. } = end else {
-            panic!("{end:?}")
-        };
+        let DeviceLoginState::Failed { code, .. } = end else { panic!("{end:?}") };
         (code, p)
     }
 
     #[test]
     fn expired_and_denied_are_distinct_failures() {
-        assert_eq!(
-            fails_with(oauth_error("ExpiredTokenException", "expired_token")).0,
-            "expired_token"
-        );
-        assert_eq!(
-            fails_with(oauth_error("AccessDeniedException", "access_denied")).0,
-            "access_denied"
-        );
-        assert_eq!(
-            fails_with(oauth_error("InvalidGrantException", "invalid_grant")).0,
-            "invalid_grant"
-        );
+        assert_eq!(fails_with(oauth_error("ExpiredTokenException", "expired_token")).0, "expired_token");
+        assert_eq!(fails_with(oauth_error("AccessDeniedException", "access_denied")).0, "access_denied");
+        assert_eq!(fails_with(oauth_error("InvalidGrantException", "invalid_grant")).0, "invalid_grant");
     }
 
     #[test]
     fn transient_poll_errors_are_retried_then_give_up() {
         let mut script = vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending()];
-        script.push(crate::fake_platform::aws_error(
-            500,
-            "InternalServerException",
-            json!({"error": "server_error"}),
-        ));
+        script.push(crate::fake_platform::aws_error(500, "InternalServerException", json!({"error": "server_error"})));
         script.push(ok(token()));
         let p = FakePlatform::scripted(script);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
@@ -524,47 +477,29 @@ mod tests {
 
         let mut script = vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending()];
         for _ in 0..=MAX_TRANSIENT_POLL_FAILURES {
-            script.push(crate::http::HttpResponse {
-                status: 503,
-                headers: vec![],
-                body: String::new(),
-            });
+            script.push(crate::http::HttpResponse { status: 503, headers: vec![], body: String::new() });
         }
         let p = FakePlatform::scripted(script);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
-        assert!(
-            matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "server_error"),
-            "{end:?}"
-        );
+        assert!(matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "server_error"), "{end:?}");
     }
 
     #[test]
     fn device_code_expiry_is_also_checked_locally() {
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            pending(),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending()]);
         let s = block_on(step(&p, DeviceLoginState::new(session(), None)));
         p.set_now(START_MS + 601_000); // the worker was asleep for ten minutes
         let s = block_on(step(&p, s));
         assert_eq!(
             s,
-            DeviceLoginState::Failed {
-                code: "expired_token".into(),
-                message: Error::ExpiredToken.to_string()
-            }
+            DeviceLoginState::Failed { code: "expired_token".into(), message: Error::ExpiredToken.to_string() }
         );
         assert_eq!(p.requests.borrow().len(), 3);
     }
 
     #[test]
     fn cancel_stops_a_waiting_login() {
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            pending(),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending()]);
         let s = block_on(step(&p, DeviceLoginState::new(session(), None)));
         assert!(matches!(s, DeviceLoginState::WaitingForUser(_)));
         let s = cancel(s);
@@ -574,22 +509,14 @@ mod tests {
         assert_eq!(s, s2);
         assert_eq!(p.requests.borrow().len(), 3);
         // run() cancels when the observer says so.
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            pending(),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending()]);
         let r = block_on(run(&p, DeviceLoginState::new(session(), None), |_| false));
         assert_eq!(r.map(|_| ()), Err(Error::Cancelled));
     }
 
     #[test]
     fn resumed_state_keeps_polling_with_the_saved_device_code() {
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(2))),
-            pending(),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(2))), pending()]);
         let s = block_on(step(&p, DeviceLoginState::new(session(), None)));
         let saved = serde_json::to_value(&s).unwrap();
         assert_eq!(saved["state"], "waitingForUser");
@@ -620,23 +547,13 @@ mod tests {
     #[test]
     fn registration_is_reused_until_fifteen_minutes_before_expiry() {
         let p = FakePlatform::scripted(vec![ok(device_auth(Some(1))), ok(token())]);
-        let (end, _) = drive(
-            &p,
-            DeviceLoginState::new(session(), Some(stored(START_MS + 16 * 60_000))),
-        );
+        let (end, _) = drive(&p, DeviceLoginState::new(session(), Some(stored(START_MS + 16 * 60_000))));
         let DeviceLoginState::Done(r) = end else { panic!() };
         assert_eq!(r.registration.client_id, "old");
         assert_eq!(p.body(0)["clientId"], "old");
 
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            ok(token()),
-        ]);
-        let (end, _) = drive(
-            &p,
-            DeviceLoginState::new(session(), Some(stored(START_MS + 14 * 60_000))),
-        );
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), ok(token())]);
+        let (end, _) = drive(&p, DeviceLoginState::new(session(), Some(stored(START_MS + 14 * 60_000))));
         let DeviceLoginState::Done(r) = end else { panic!() };
         assert_eq!(r.registration.client_id, "cid");
         assert!(p.urls()[0].ends_with("/client/register"));
@@ -644,11 +561,7 @@ mod tests {
         // A registration for the other flow is not reused either.
         let mut pkce = stored(u64::MAX);
         pkce.flow = Flow::AuthorizationCode;
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            ok(token()),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), ok(token())]);
         drive(&p, DeviceLoginState::new(session(), Some(pkce)));
         assert!(p.urls()[0].ends_with("/client/register"));
     }
@@ -662,29 +575,19 @@ mod tests {
             ok(token()),
         ]);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), Some(stored(u64::MAX))));
-        let DeviceLoginState::Done(r) = end else {
-            panic!("{end:?}")
-        };
+        let DeviceLoginState::Done(r) = end else { panic!("{end:?}") };
         assert_eq!(r.registration.client_id, "cid");
     }
 
     #[test]
     fn secrets_stay_out_of_debug() {
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            ok(token()),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), ok(token())]);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
         let d = format!("{end:?}");
         for secret in ["atoken", "rtoken", "csecret"] {
             assert!(!d.contains(secret), "{secret} leaked: {d}");
         }
-        let p = FakePlatform::scripted(vec![
-            ok(registered(u64::MAX / 2000)),
-            ok(device_auth(Some(1))),
-            pending(),
-        ]);
+        let p = FakePlatform::scripted(vec![ok(registered(u64::MAX / 2000)), ok(device_auth(Some(1))), pending()]);
         let s = block_on(step(&p, DeviceLoginState::new(session(), None)));
         assert!(!format!("{s:?}").contains("dcode"));
     }
@@ -697,10 +600,7 @@ mod tests {
             json!({"state": "done", "session": null}),
             json!({"state": "failed", "code": "x", "extra": 1}),
         ] {
-            assert!(
-                serde_json::from_value::<DeviceLoginState>(bad.clone()).is_err(),
-                "{bad}"
-            );
+            assert!(serde_json::from_value::<DeviceLoginState>(bad.clone()).is_err(), "{bad}");
         }
         let f: DeviceLoginState = serde_json::from_value(json!({"state": "failed", "code": "cancelled"})).unwrap();
         assert!(matches!(f, DeviceLoginState::Failed { ref code, .. } if code == "cancelled"));
@@ -731,7 +631,8 @@ mod tests {
         ] {
             assert!(verification_uri_is_expected(good, &s), "{good}");
         }
-        let cn = SessionConfig { region: "cn-north-1".into(), start_url: "https://x.awsapps.cn/start".into(), ..session() };
+        let cn =
+            SessionConfig { region: "cn-north-1".into(), start_url: "https://x.awsapps.cn/start".into(), ..session() };
         assert!(verification_uri_is_expected("https://device.sso.cn-north-1.amazonaws.com.cn/?user_code=A", &cn));
         assert!(!verification_uri_is_expected("https://device.sso.cn-north-1.amazonaws.com/", &cn));
         assert!(!verification_uri_is_expected("https://cn-north-1.signin.aws/platform/authorize", &cn));
@@ -788,13 +689,19 @@ mod tests {
         auth["verificationUriComplete"] = json!("https://evil.example/device?user_code=ABCD-EFGH");
         let p = FakePlatform::scripted(vec![ok(registered(START_MS / 1000 + 90 * 86400)), ok(auth)]);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
-        assert!(matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "untrusted_verification_uri"), "{end:?}");
+        assert!(
+            matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "untrusted_verification_uri"),
+            "{end:?}"
+        );
         // Without verificationUriComplete the plain verificationUri is judged the same way.
         let mut auth = device_auth(Some(1));
         auth.as_object_mut().unwrap().remove("verificationUriComplete");
         auth["verificationUri"] = json!("http://device.sso.eu-west-1.amazonaws.com/");
         let p = FakePlatform::scripted(vec![ok(registered(START_MS / 1000 + 90 * 86400)), ok(auth)]);
         let (end, _) = drive(&p, DeviceLoginState::new(session(), None));
-        assert!(matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "untrusted_verification_uri"), "{end:?}");
+        assert!(
+            matches!(end, DeviceLoginState::Failed { ref code, .. } if code == "untrusted_verification_uri"),
+            "{end:?}"
+        );
     }
 }

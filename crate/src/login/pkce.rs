@@ -71,14 +71,7 @@ pub fn new_state<P: Platform>(platform: &P) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 /// Registers (or reuses `stored`) and builds the `/authorize` URL. `port` is the loopback port
@@ -143,18 +136,10 @@ pub async fn complete<P: Platform>(
         return Err(Error::StateMismatch);
     }
     if let Some(error) = get("error") {
-        let description = get("error_description")
-            .unwrap_or("")
-            .chars()
-            .take(300)
-            .collect::<String>();
+        let description = get("error_description").unwrap_or("").chars().take(300).collect::<String>();
         return Err(match error {
             "access_denied" => Error::AccessDenied(description),
-            other => Error::Service {
-                status: 0,
-                kind: other.chars().take(64).collect(),
-                message: description,
-            },
+            other => Error::Service { status: 0, kind: other.chars().take(64).collect(), message: description },
         });
     }
     let code = get("code")
@@ -164,18 +149,10 @@ pub async fn complete<P: Platform>(
         platform,
         &endpoints,
         &pending.registration,
-        &Grant::AuthorizationCode {
-            code,
-            redirect_uri: &pending.redirect_uri,
-            code_verifier: &pending.code_verifier,
-        },
+        &Grant::AuthorizationCode { code, redirect_uri: &pending.redirect_uri, code_verifier: &pending.code_verifier },
     )
     .await?;
-    Ok(LoginResult {
-        session: pending.session.clone(),
-        registration: pending.registration.clone(),
-        token,
-    })
+    Ok(LoginResult { session: pending.session.clone(), registration: pending.registration.clone(), token })
 }
 
 #[cfg(test)]
@@ -283,48 +260,23 @@ mod tests {
         let cases = [
             (format!("{}?code=c&state=other", pending.redirect_uri), "state_mismatch"),
             (format!("{}?code=c", pending.redirect_uri), "state_mismatch"),
-            (
-                format!("{}?error=access_denied&state=evil", pending.redirect_uri),
-                "state_mismatch",
-            ),
-            (
-                format!("http://127.0.0.1:1/oauth/callback?code=c&state={}", pending.state),
-                "invalid_input",
-            ),
-            (
-                format!("{}x?code=c&state={}", pending.redirect_uri, pending.state),
-                "invalid_input",
-            ),
-            (
-                format!("{}?error=access_denied&state={}", pending.redirect_uri, pending.state),
-                "access_denied",
-            ),
-            (
-                format!("{}?state={}", pending.redirect_uri, pending.state),
-                "invalid_response",
-            ),
+            (format!("{}?error=access_denied&state=evil", pending.redirect_uri), "state_mismatch"),
+            (format!("http://127.0.0.1:1/oauth/callback?code=c&state={}", pending.state), "invalid_input"),
+            (format!("{}x?code=c&state={}", pending.redirect_uri, pending.state), "invalid_input"),
+            (format!("{}?error=access_denied&state={}", pending.redirect_uri, pending.state), "access_denied"),
+            (format!("{}?state={}", pending.redirect_uri, pending.state), "invalid_response"),
         ];
         for (url, code) in cases {
-            assert_eq!(
-                block_on(complete(&p, &pending, &url)).map(|_| ()).map_err(|e| e.code()),
-                Err(code),
-                "{url}"
-            );
+            assert_eq!(block_on(complete(&p, &pending, &url)).map(|_| ()).map_err(|e| e.code()), Err(code), "{url}");
         }
         assert_eq!(p.requests.borrow().len(), 1);
     }
 
     #[test]
     fn a_rejected_code_is_invalid_grant() {
-        let p = FakePlatform::scripted(vec![
-            registered(),
-            oauth_error("InvalidGrantException", "invalid_grant"),
-        ]);
+        let p = FakePlatform::scripted(vec![registered(), oauth_error("InvalidGrantException", "invalid_grant")]);
         let pending = begun(&p);
         let cb = format!("{}?code=c&state={}", pending.redirect_uri, pending.state);
-        assert_eq!(
-            block_on(complete(&p, &pending, &cb)).map(|_| ()).map_err(|e| e.code()),
-            Err("invalid_grant")
-        );
+        assert_eq!(block_on(complete(&p, &pending, &cb)).map(|_| ()).map_err(|e| e.code()), Err("invalid_grant"));
     }
 }

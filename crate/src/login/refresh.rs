@@ -41,35 +41,19 @@ pub fn needs_refresh(login: &LoginResult, now_ms: u64) -> bool {
 /// the same).
 pub async fn refresh<P: Platform>(platform: &P, login: &LoginResult) -> Result<LoginResult, RefreshError> {
     let old_token_usable = || platform.now_ms() < login.token.expires_at_ms;
-    let fail = |error: Error| RefreshError {
-        error,
-        old_token_usable: old_token_usable(),
-    };
+    let fail = |error: Error| RefreshError { error, old_token_usable: old_token_usable() };
     let endpoints = login.session.validate().map_err(fail)?;
-    let refresh_token = login
-        .token
-        .refresh_token
-        .as_ref()
-        .ok_or_else(|| fail(Error::NotRefreshable))?;
+    let refresh_token = login.token.refresh_token.as_ref().ok_or_else(|| fail(Error::NotRefreshable))?;
     if platform.now_ms() >= login.registration.expires_at_ms {
         return Err(fail(Error::RegistrationExpired));
     }
-    let mut token = oidc::create_token(
-        platform,
-        &endpoints,
-        &login.registration,
-        &Grant::RefreshToken(refresh_token),
-    )
-    .await
-    .map_err(fail)?;
+    let mut token = oidc::create_token(platform, &endpoints, &login.registration, &Grant::RefreshToken(refresh_token))
+        .await
+        .map_err(fail)?;
     if token.refresh_token.is_none() {
         token.refresh_token = Some(refresh_token.clone());
     }
-    Ok(LoginResult {
-        session: login.session.clone(),
-        registration: login.registration.clone(),
-        token,
-    })
+    Ok(LoginResult { session: login.session.clone(), registration: login.registration.clone(), token })
 }
 
 #[cfg(test)]
@@ -99,19 +83,14 @@ mod tests {
                 start_url: "https://d-1234567890.awsapps.com/start".into(),
                 scopes: vec!["sso:account:access".into()],
             },
-            token: Token {
-                access_token: "old".into(),
-                expires_at_ms,
-                refresh_token: refresh_token.map(Into::into),
-            },
+            token: Token { access_token: "old".into(), expires_at_ms, refresh_token: refresh_token.map(Into::into) },
         }
     }
 
     #[test]
     fn refresh_ok_keeps_session_and_rotates_tokens() {
-        let p = FakePlatform::scripted(vec![ok(
-            json!({"accessToken": "new", "expiresIn": 3600, "refreshToken": "rt2"}),
-        )]);
+        let p =
+            FakePlatform::scripted(vec![ok(json!({"accessToken": "new", "expiresIn": 3600, "refreshToken": "rt2"}))]);
         let old = login(START_MS + 60_000, Some("rt1"));
         assert!(needs_refresh(&old, START_MS) && refreshable(&old, START_MS));
         let new = block_on(refresh(&p, &old)).unwrap();

@@ -57,10 +57,7 @@ mod tests {
         let waiting = block_on(device::step(&p, DeviceLoginState::new(session("a"), None)));
         let stored = StoredLogin::Device(serde_json::from_value(serde_json::to_value(&waiting).unwrap()).unwrap());
         assert!(joinable(&stored, &session("a"), START_MS + 1000));
-        assert!(
-            !joinable(&stored, &session("b"), START_MS + 1000),
-            "another session starts its own"
-        );
+        assert!(!joinable(&stored, &session("b"), START_MS + 1000), "another session starts its own");
         assert!(!joinable(&stored, &session("a"), START_MS + 600_000), "expired");
         let failed = StoredLogin::Device(device::cancel(waiting));
         assert!(!joinable(&failed, &session("a"), START_MS));

@@ -6,22 +6,14 @@ use crate::protocol::ProfileStatus;
 
 fn account(id: &str, name: &str, roles: &[&str]) -> AccountRoles {
     AccountRoles {
-        account: Account {
-            account_id: id.into(),
-            account_name: Some(name.into()),
-            email_address: None,
-        },
+        account: Account { account_id: id.into(), account_name: Some(name.into()), email_address: None },
         roles: roles.iter().map(|r| r.to_string()).collect(),
     }
 }
 
 fn failed(id: &str, name: &str) -> FailedAccount {
     FailedAccount {
-        account: Account {
-            account_id: id.into(),
-            account_name: Some(name.into()),
-            email_address: None,
-        },
+        account: Account { account_id: id.into(), account_name: Some(name.into()), email_address: None },
         code: "throttled".into(),
         message: "the service is throttling requests".into(),
     }
@@ -38,14 +30,7 @@ fn profile(name: &str, account: &str, role: &str, managed: bool) -> ProfileStatu
 }
 
 fn session(name: &str, profiles: Vec<ProfileStatus>) -> SessionStatus {
-    SessionStatus {
-        name: name.into(),
-        start_url: None,
-        region: None,
-        token: None,
-        managed: true,
-        profiles,
-    }
+    SessionStatus { name: name.into(), start_url: None, region: None, token: None, managed: true, profiles }
 }
 
 fn input(
@@ -56,11 +41,7 @@ fn input(
 ) -> PlanInput {
     PlanInput {
         session_name: session_name.into(),
-        listing: Listing {
-            accounts,
-            failed,
-            stats: ListingStats::default(),
-        },
+        listing: Listing { accounts, failed, stats: ListingStats::default() },
         sessions,
         other_profiles: vec![],
         template: DEFAULT_TEMPLATE.into(),
@@ -74,26 +55,12 @@ fn input(
 }
 
 fn names(plan: &SyncPlan) -> Vec<&str> {
-    plan.request
-        .as_ref()
-        .unwrap()
-        .profiles
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect()
+    plan.request.as_ref().unwrap().profiles.iter().map(|p| p.name.as_str()).collect()
 }
 
 #[test]
 fn another_portals_profile_is_never_rebound() {
-    let corp = session(
-        "corp",
-        vec![profile(
-            "prod.AdministratorAccess",
-            "111122223333",
-            "AdministratorAccess",
-            true,
-        )],
-    );
+    let corp = session("corp", vec![profile("prod.AdministratorAccess", "111122223333", "AdministratorAccess", true)]);
     let i = input(
         "local",
         vec![account("999988887777", "prod", &["AdministratorAccess"])],
@@ -102,12 +69,7 @@ fn another_portals_profile_is_never_rebound() {
     );
     let plan = make_plan(&i).unwrap();
     assert_eq!(names(&plan), ["prod-999988887777.AdministratorAccess"]);
-    assert_eq!(
-        plan.profiles[0].notes,
-        [NameNote::NameTaken {
-            name: "prod.AdministratorAccess".into()
-        }]
-    );
+    assert_eq!(plan.profiles[0].notes, [NameNote::NameTaken { name: "prod.AdministratorAccess".into() }]);
     assert!(plan.request.unwrap().takeover.is_empty());
 }
 
@@ -123,34 +85,18 @@ fn prune_spares_accounts_that_failed_to_list() {
             profile("mine", "111111111111", "Old", false),
         ],
     );
-    let mut i = input(
-        "corp",
-        vec![account("111111111111", "a", &["Admin"])],
-        vec![failed("222222222222", "b")],
-        vec![corp],
-    );
+    let mut i =
+        input("corp", vec![account("111111111111", "a", &["Admin"])], vec![failed("222222222222", "b")], vec![corp]);
     i.prune = true;
     let plan = make_plan(&i).unwrap();
-    let removed: Vec<(&str, &RemoveReason)> = plan
-        .remove
-        .iter()
-        .map(|r| (r.name.as_str(), &r.reason))
-        .collect();
-    assert_eq!(
-        removed,
-        [
-            ("a.Old", &RemoveReason::RoleNotGranted),
-            ("c.Admin", &RemoveReason::AccountNotAssigned)
-        ]
-    );
+    let removed: Vec<(&str, &RemoveReason)> = plan.remove.iter().map(|r| (r.name.as_str(), &r.reason)).collect();
+    assert_eq!(removed, [("a.Old", &RemoveReason::RoleNotGranted), ("c.Admin", &RemoveReason::AccountNotAssigned)]);
     assert_eq!(
         plan.kept,
         [KeptProfile {
             name: "b.Admin".into(),
             account_id: Some("222222222222".into()),
-            reason: KeepReason::AccountFailed {
-                code: "throttled".into()
-            }
+            reason: KeepReason::AccountFailed { code: "throttled".into() }
         }]
     );
     assert_eq!(plan.failed_accounts.len(), 1);
@@ -179,28 +125,13 @@ fn prune_spares_accounts_that_failed_to_list() {
 fn existing_profiles_keep_their_names_and_new_ones_avoid_every_name() {
     let corp = session(
         "corp",
-        vec![
-            profile("my-prod-admin", "111111111111", "Admin", true),
-            profile("hand", "111111111111", "Dev", false),
-        ],
+        vec![profile("my-prod-admin", "111111111111", "Admin", true), profile("hand", "111111111111", "Dev", false)],
     );
-    let mut i = input(
-        "corp",
-        vec![account(
-            "111111111111",
-            "prod",
-            &["Admin", "Dev", "ReadOnly"],
-        )],
-        vec![],
-        vec![corp],
-    );
+    let mut i = input("corp", vec![account("111111111111", "prod", &["Admin", "Dev", "ReadOnly"])], vec![], vec![corp]);
     i.other_profiles = vec!["prod.ReadOnly".into()];
     let plan = make_plan(&i).unwrap();
-    let states: Vec<(&str, ProfileState, bool)> = plan
-        .profiles
-        .iter()
-        .map(|p| (p.name.as_str(), p.state, p.selected))
-        .collect();
+    let states: Vec<(&str, ProfileState, bool)> =
+        plan.profiles.iter().map(|p| (p.name.as_str(), p.state, p.selected)).collect();
     assert_eq!(
         states,
         [
@@ -210,28 +141,15 @@ fn existing_profiles_keep_their_names_and_new_ones_avoid_every_name() {
         ]
     );
     let request = plan.request.unwrap();
-    assert_eq!(
-        request.profiles[1].region.as_deref(),
-        Some("ap-northeast-1")
-    );
+    assert_eq!(request.profiles[1].region.as_deref(), Some("ap-northeast-1"));
     assert_eq!(request.profiles[1].output.as_deref(), Some("json"));
 }
 
 #[test]
 fn edited_names_are_checked_and_takeover_needs_consent() {
-    let corp = session(
-        "corp",
-        vec![profile("prod.Admin", "111111111111", "Admin", true)],
-    );
-    let local = session(
-        "local",
-        vec![profile("old-name", "999999999999", "Dev", true)],
-    );
-    let accounts = vec![account(
-        "999999999999",
-        "prod",
-        &["Admin", "Dev", "ReadOnly"],
-    )];
+    let corp = session("corp", vec![profile("prod.Admin", "111111111111", "Admin", true)]);
+    let local = session("local", vec![profile("old-name", "999999999999", "Dev", true)]);
+    let accounts = vec![account("999999999999", "prod", &["Admin", "Dev", "ReadOnly"])];
     let edit = |role: &str, name: &str| NameEdit {
         account_id: "999999999999".into(),
         role_name: role.into(),
@@ -242,12 +160,7 @@ fn edited_names_are_checked_and_takeover_needs_consent() {
     i.names = vec![edit("Admin", "prod.Admin")];
     let plan = make_plan(&i).unwrap();
     assert!(plan.request.is_none());
-    assert_eq!(
-        plan.conflicts[0].reason,
-        ConflictReason::OwnedByOtherSession {
-            session: "corp".into()
-        }
-    );
+    assert_eq!(plan.conflicts[0].reason, ConflictReason::OwnedByOtherSession { session: "corp".into() });
 
     i.takeover = vec!["prod.Admin".into()];
     let plan = make_plan(&i).unwrap();
@@ -257,38 +170,18 @@ fn edited_names_are_checked_and_takeover_needs_consent() {
     // Renaming an existing profile removes the old name; a bad name or a duplicate is a conflict.
     i.names = vec![edit("Dev", "local-dev")];
     let plan = make_plan(&i).unwrap();
-    assert_eq!(
-        plan.remove[0].reason,
-        RemoveReason::Renamed {
-            new_name: "local-dev".into()
-        }
-    );
+    assert_eq!(plan.remove[0].reason, RemoveReason::Renamed { new_name: "local-dev".into() });
     assert!(names(&plan).contains(&"local-dev"));
     i.names = vec![edit("Dev", "a b")];
-    assert!(matches!(
-        make_plan(&i).unwrap().conflicts[0].reason,
-        ConflictReason::Invalid { .. }
-    ));
+    assert!(matches!(make_plan(&i).unwrap().conflicts[0].reason, ConflictReason::Invalid { .. }));
     i.names = vec![edit("Admin", "same"), edit("ReadOnly", "same")];
-    assert_eq!(
-        make_plan(&i).unwrap().conflicts[0].reason,
-        ConflictReason::Duplicate
-    );
+    assert_eq!(make_plan(&i).unwrap().conflicts[0].reason, ConflictReason::Duplicate);
 }
 
 #[test]
 fn the_profile_region_follows_the_portal() {
     assert_eq!(profile_region(None, "", "ap-northeast-1"), "ap-northeast-1");
-    assert_eq!(
-        profile_region(None, "us-west-2", "ap-northeast-1"),
-        "us-west-2"
-    );
-    assert_eq!(
-        profile_region(Some("eu-west-1"), "us-west-2", "ap-northeast-1"),
-        "eu-west-1"
-    );
-    assert_eq!(
-        profile_region(Some(" "), "", "ap-northeast-1"),
-        "ap-northeast-1"
-    );
+    assert_eq!(profile_region(None, "us-west-2", "ap-northeast-1"), "us-west-2");
+    assert_eq!(profile_region(Some("eu-west-1"), "us-west-2", "ap-northeast-1"), "eu-west-1");
+    assert_eq!(profile_region(Some(" "), "", "ap-northeast-1"), "ap-northeast-1");
 }

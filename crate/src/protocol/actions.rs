@@ -25,7 +25,8 @@ pub enum Action {
 
 impl Action {
     /// Every action name of protocol v1.
-    pub const NAMES: [&'static str; 7] = ["hello", "saveToken", "applyProfiles", "status", "logout", "undo", "removeSession"];
+    pub const NAMES: [&'static str; 7] =
+        ["hello", "saveToken", "applyProfiles", "status", "logout", "undo", "removeSession"];
 
     pub fn name(&self) -> &'static str {
         match self {

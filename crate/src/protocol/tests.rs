@@ -51,7 +51,11 @@ fn errors_name_the_field() {
     check(json!({"id": 1, "action": "fly"}), ErrorCode::UnknownAction, Some("action"));
     check(json!({"id": 1, "action": "hello", "params": {"x": 1}}), ErrorCode::UnknownField, Some("params.x"));
     check(json!({"id": 1, "action": "logout", "params": {}}), ErrorCode::InvalidField, Some("params.sessionName"));
-    check(json!({"id": 1, "action": "logout", "params": {"sessionName": 5}}), ErrorCode::InvalidField, Some("params.sessionName"));
+    check(
+        json!({"id": 1, "action": "logout", "params": {"sessionName": 5}}),
+        ErrorCode::InvalidField,
+        Some("params.sessionName"),
+    );
     let mut p = save_token_params();
     p["token"]["idToken"] = json!("x");
     check(json!({"id": 1, "action": "saveToken", "params": p}), ErrorCode::UnknownField, Some("params.token.idToken"));
@@ -121,17 +125,44 @@ fn a_mistyped_string_with_an_escaped_quote_leaks_nothing() {
 #[test]
 fn new_params_are_validated() {
     let field_of = |action: serde_json::Value| {
-        let Request { action, .. } = decode(json!({"id": 1, "action": action["action"], "params": action["params"]})).unwrap();
+        let Request { action, .. } =
+            decode(json!({"id": 1, "action": action["action"], "params": action["params"]})).unwrap();
         validate::validate_action(&action).map_err(|e| e.field)
     };
     let profiles = json!([{"name": "dev", "accountId": "111122223333", "roleName": "Admin"}]);
-    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "takeover": ["other"]}})), Err("params.takeover[0]".into()));
-    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "remove": ["x", "dev"]}})), Err("params.remove[1]".into()));
-    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "remove": ["x", "x"]}})), Err("params.remove[1]".into()));
-    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "remove": ["a]b"]}})), Err("params.remove[0]".into()));
-    assert_eq!(field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "takeover": ["dev"], "remove": ["x"]}})), Ok(()));
+    assert_eq!(
+        field_of(
+            json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "takeover": ["other"]}})
+        ),
+        Err("params.takeover[0]".into())
+    );
+    assert_eq!(
+        field_of(
+            json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "remove": ["x", "dev"]}})
+        ),
+        Err("params.remove[1]".into())
+    );
+    assert_eq!(
+        field_of(
+            json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "remove": ["x", "x"]}})
+        ),
+        Err("params.remove[1]".into())
+    );
+    assert_eq!(
+        field_of(json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": [], "remove": ["a]b"]}})),
+        Err("params.remove[0]".into())
+    );
+    assert_eq!(
+        field_of(
+            json!({"action": "applyProfiles", "params": {"sessionName": "s", "profiles": profiles, "takeover": ["dev"], "remove": ["x"]}})
+        ),
+        Ok(())
+    );
     assert_eq!(field_of(json!({"action": "undo", "params": {"undoToken": "v1.abc"}})), Err("params.undoToken".into()));
-    assert_eq!(field_of(json!({"action": "removeSession", "params": {"sessionName": "a b"}})), Err("params.sessionName".into()));
+    assert_eq!(
+        field_of(json!({"action": "removeSession", "params": {"sessionName": "a b"}})),
+        Err("params.sessionName".into())
+    );
     let mut p = save_token_params();
     p["region"] = json!("us-east-123");
     assert_eq!(field_of(json!({"action": "saveToken", "params": p})), Err("params.region".into()));
@@ -151,10 +182,17 @@ fn validation_runs_on_decoded_requests() {
 
 #[test]
 fn reply_shapes() {
-    let ok = serde_json::to_value(Reply::success(RequestId::Number(1), &LogoutResult { removed_files: vec![] })).unwrap();
-    assert_eq!(ok, json!({"id": 1, "host": {"version": crate::VERSION, "protocol": 1}, "ok": true, "result": {"removedFiles": []}}));
+    let ok =
+        serde_json::to_value(Reply::success(RequestId::Number(1), &LogoutResult { removed_files: vec![] })).unwrap();
+    assert_eq!(
+        ok,
+        json!({"id": 1, "host": {"version": crate::VERSION, "protocol": 1}, "ok": true, "result": {"removedFiles": []}})
+    );
     let err = serde_json::to_value(Reply::failure(None, ErrorBody::new(ErrorCode::MessageTooLarge, "m"))).unwrap();
-    assert_eq!(err, json!({"id": null, "host": {"version": crate::VERSION, "protocol": 1}, "ok": false, "error": {"code": "message_too_large", "message": "m"}}));
+    assert_eq!(
+        err,
+        json!({"id": null, "host": {"version": crate::VERSION, "protocol": 1}, "ok": false, "error": {"code": "message_too_large", "message": "m"}})
+    );
 }
 
 #[test]

@@ -15,32 +15,20 @@ pub struct UndoToken {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl UndoToken {
     pub fn new(written: &[u8], previous: &[u8]) -> Self {
-        UndoToken {
-            written: sha256_hex(written),
-            previous: sha256_hex(previous),
-        }
+        UndoToken { written: sha256_hex(written), previous: sha256_hex(previous) }
     }
 
     /// Reads a token; `None` when it is not one [`UndoToken::encode`] made.
     pub fn parse(token: &str) -> Option<Self> {
         let (written, previous) = token.strip_prefix("v1.")?.split_once('.')?;
-        let hex = |d: &str| {
-            d.len() == 64
-                && d.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        };
-        (hex(written) && hex(previous)).then(|| UndoToken {
-            written: written.to_string(),
-            previous: previous.to_string(),
-        })
+        let hex = |d: &str| d.len() == 64 && d.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        (hex(written) && hex(previous))
+            .then(|| UndoToken { written: written.to_string(), previous: previous.to_string() })
     }
 
     pub fn encode(&self) -> String {

@@ -26,11 +26,7 @@ impl HostPlatform {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("reqwest client");
-        HostPlatform {
-            client,
-            counter: Cell::new(0),
-            seed: RandomState::new(),
-        }
+        HostPlatform { client, counter: Cell::new(0), seed: RandomState::new() }
     }
 
     /// A GET that returns status, `Location` and body: for driving the `/authorize` pages.
@@ -41,11 +37,7 @@ impl HostPlatform {
         }
         let r = rb.send().await.expect("request");
         let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
         (status, location, r.text().await.unwrap_or_default())
     }
 }
@@ -79,10 +71,7 @@ impl Platform for HostPlatform {
     }
 
     fn now_ms(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or(0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
     }
 
     fn random_bytes(&self, buf: &mut [u8]) {
@@ -111,10 +100,7 @@ pub fn session(emu: &Emulator, name: &str) -> SessionConfig {
         start_url: format!("{}/start", emu.url()),
         region: "us-east-1".into(),
         scopes: vec![],
-        endpoints: Some(Endpoints {
-            oidc: emu.url().into(),
-            portal: emu.url().into(),
-        }),
+        endpoints: Some(Endpoints { oidc: emu.url().into(), portal: emu.url().into() }),
         dual_stack: false,
     }
 }

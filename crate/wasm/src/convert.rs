@@ -32,14 +32,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 #[inline(never)]
 fn encode_error(e: serde_wasm_bindgen::Error) -> JsValue {
-    js_error(
-        "internal",
-        &format!(
-            "cannot convert a value for JavaScript: {}",
-            message_of(e.into())
-        ),
-        &[],
-    )
+    js_error("internal", &format!("cannot convert a value for JavaScript: {}", message_of(e.into())), &[])
 }
 
 /// `invalid_input` for a value of the wrong shape: `invalid session: `registration.clientId`:
@@ -51,9 +44,7 @@ fn shape_error(what: &str, e: serde_path_to_error::Error<serde_wasm_bindgen::Err
     let detail = message_of(e.into_inner().into());
     let detail = detail.as_str();
     // "missing field `x`" points at the object that lacks it: name the field itself.
-    let missing = detail
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
+    let missing = detail.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
     let path = match missing {
         Some(name) if path == "." => name.to_string(),
         Some(name) => format!("{path}.{name}"),
@@ -61,11 +52,7 @@ fn shape_error(what: &str, e: serde_path_to_error::Error<serde_wasm_bindgen::Err
     };
     let detail = if let Some((head, expected)) = detail.split_once(", expected ") {
         let kind = head.split(':').next().unwrap_or("invalid value");
-        let kind = if kind.starts_with("unknown variant") {
-            "unknown variant"
-        } else {
-            kind
-        };
+        let kind = if kind.starts_with("unknown variant") { "unknown variant" } else { kind };
         format!("{kind}: expected {expected}")
     } else {
         detail.to_string()

@@ -9,8 +9,8 @@
 
 mod convert;
 mod declarations;
-mod platform;
 pub mod plan;
+mod platform;
 pub mod setup;
 
 use convert::{core_error, from_js, js_error, to_js};
@@ -90,9 +90,7 @@ pub async fn pkce_begin(
 ) -> Result<JsValue, JsValue> {
     let session: SessionConfig = from_js(session, "session")?;
     let registration: Option<Registration> = from_js(registration, "registration")?;
-    let pending = pkce::begin(&WebPlatform, session, registration, port)
-        .await
-        .map_err(|e| core_error(&e))?;
+    let pending = pkce::begin(&WebPlatform, session, registration, port).await.map_err(|e| core_error(&e))?;
     to_js(&pending)
 }
 
@@ -104,9 +102,7 @@ pub async fn pkce_complete(
     #[wasm_bindgen(js_name = "callbackUrl")] callback_url: String,
 ) -> Result<JsValue, JsValue> {
     let pending: PkcePending = from_js(pending, "pending PKCE login")?;
-    let login = pkce::complete(&WebPlatform, &pending, &callback_url)
-        .await
-        .map_err(|e| core_error(&e))?;
+    let login = pkce::complete(&WebPlatform, &pending, &callback_url).await.map_err(|e| core_error(&e))?;
     to_js(&login)
 }
 
@@ -119,11 +115,7 @@ pub async fn refresh_login(
     let login: LoginResult = from_js(login, "login")?;
     match refresh::refresh(&WebPlatform, &login).await {
         Ok(new) => to_js(&new),
-        Err(e) => Err(js_error(
-            e.code(),
-            &e.to_string(),
-            &[("oldTokenUsable", e.old_token_usable.into())],
-        )),
+        Err(e) => Err(js_error(e.code(), &e.to_string(), &[("oldTokenUsable", e.old_token_usable.into())])),
     }
 }
 
@@ -134,10 +126,7 @@ pub fn login_needs_refresh(
     #[wasm_bindgen(js_name = "nowMs")] now_ms: Option<f64>,
 ) -> Result<bool, JsValue> {
     let login: LoginResult = from_js(login, "login")?;
-    Ok(refresh::needs_refresh(
-        &login,
-        now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64),
-    ))
+    Ok(refresh::needs_refresh(&login, now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64)))
 }
 
 /// True when the login has a refresh token and a live registration. `nowMs` defaults to now.
@@ -147,10 +136,7 @@ pub fn login_refreshable(
     #[wasm_bindgen(js_name = "nowMs")] now_ms: Option<f64>,
 ) -> Result<bool, JsValue> {
     let login: LoginResult = from_js(login, "login")?;
-    Ok(refresh::refreshable(
-        &login,
-        now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64),
-    ))
+    Ok(refresh::refreshable(&login, now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64)))
 }
 
 /// Single flight: true when `existing` (the stored login of this session, device or PKCE) is
@@ -169,11 +155,7 @@ pub fn login_joinable(
         StoredLogin::Device(from_js(existing, "stored login")?)
     };
     let session: SessionConfig = from_js(session, "session")?;
-    Ok(single::joinable(
-        &existing,
-        &session,
-        now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64),
-    ))
+    Ok(single::joinable(&existing, &session, now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64)))
 }
 
 /// The native host's `saveToken` params for a finished login (timestamps formatted for the

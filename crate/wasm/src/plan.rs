@@ -27,7 +27,10 @@ pub fn profile_region(
 
 /// When to refresh a token that expires at `expiresAtMs` (epoch ms).
 #[wasm_bindgen(js_name = refreshAtMs)]
-pub fn refresh_at_ms(#[wasm_bindgen(js_name = "expiresAtMs")] expires_at_ms: f64, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> f64 {
+pub fn refresh_at_ms(
+    #[wasm_bindgen(js_name = "expiresAtMs")] expires_at_ms: f64,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> f64 {
     lifecycle::refresh_at_ms(expires_at_ms as u64, now_ms as u64) as f64
 }
 

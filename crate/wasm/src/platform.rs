@@ -51,11 +51,7 @@ impl Platform for WebPlatform {
             }
         }
         let text = JsFuture::from(resp.text().map_err(js_err)?).await.map_err(js_err)?;
-        Ok(HttpResponse {
-            status: resp.status(),
-            headers: out_headers,
-            body: text.as_string().unwrap_or_default(),
-        })
+        Ok(HttpResponse { status: resp.status(), headers: out_headers, body: text.as_string().unwrap_or_default() })
     }
 
     async fn sleep(&self, ms: u64) {

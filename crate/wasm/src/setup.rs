@@ -26,15 +26,21 @@ pub fn check_portal(#[wasm_bindgen(unchecked_param_type = "Portal")] portal: JsV
 
 /// The options, checked; throws `invalid_input` with the option's `field`.
 #[wasm_bindgen(js_name = checkSettings, unchecked_return_type = "Settings")]
-pub fn check_settings(#[wasm_bindgen(unchecked_param_type = "Settings")] settings: JsValue) -> Result<JsValue, JsValue> {
+pub fn check_settings(
+    #[wasm_bindgen(unchecked_param_type = "Settings")] settings: JsValue,
+) -> Result<JsValue, JsValue> {
     let settings: Settings = from_js(settings, "settings")?;
     to_js(&setup::check_settings(&settings).map_err(|e| core_error(&e))?)
 }
 
 /// Ends the login's portal session (POST /logout), as `aws sso logout` does.
 #[wasm_bindgen(js_name = logoutAtPortal)]
-pub async fn logout_at_portal(#[wasm_bindgen(unchecked_param_type = "LoginResult")] login: JsValue) -> Result<(), JsValue> {
+pub async fn logout_at_portal(
+    #[wasm_bindgen(unchecked_param_type = "LoginResult")] login: JsValue,
+) -> Result<(), JsValue> {
     let login: LoginResult = from_js(login, "login")?;
     let endpoints = login.session.validate().map_err(|e| core_error(&e))?;
-    ssobridge_core::portal::logout(&WebPlatform, &endpoints, &login.token.access_token).await.map_err(|e| core_error(&e))
+    ssobridge_core::portal::logout(&WebPlatform, &endpoints, &login.token.access_token)
+        .await
+        .map_err(|e| core_error(&e))
 }

@@ -38,9 +38,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn get_str(obj: &JsValue, key: &str) -> String {
-    get(obj, key)
-        .as_string()
-        .unwrap_or_else(|| panic!("{key} is not a string"))
+    get(obj, key).as_string().unwrap_or_else(|| panic!("{key} is not a string"))
 }
 
 /// As the service worker stores it: JSON text and back.
@@ -50,20 +48,15 @@ fn through_storage(state: &JsValue) -> JsValue {
 
 async fn admin_post(path: &str, body: serde_json::Value) -> u16 {
     let init = js(json!({"method": "POST", "headers": {"content-type": "application/json"}, "body": body.to_string()}));
-    let resp: web_sys::Response = JsFuture::from(fetch_with_init(&format!("{}{path}", emulator_url()), &init))
-        .await
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let resp: web_sys::Response =
+        JsFuture::from(fetch_with_init(&format!("{}{path}", emulator_url()), &init)).await.unwrap().dyn_into().unwrap();
     resp.status()
 }
 
 fn session(name: &str) -> JsValue {
     let url = emulator_url();
-    js(
-        json!({"sessionName": name, "startUrl": format!("{url}/start"), "region": "us-east-1",
-              "endpoints": {"oidc": url, "portal": url}}),
-    )
+    js(json!({"sessionName": name, "startUrl": format!("{url}/start"), "region": "us-east-1",
+              "endpoints": {"oidc": url, "portal": url}}))
 }
 
 /// Device login → approved through the admin API → done, then list accounts and roles.
@@ -76,27 +69,15 @@ async fn device_login_then_listing_in_a_service_worker() {
 
     let mut state = ssobridge_wasm::device_login_new(session("wasm"), JsValue::UNDEFINED).unwrap();
     assert_eq!(get_str(&state, "state"), "registering");
-    state = ssobridge_wasm::device_login_step(through_storage(&state))
-        .await
-        .unwrap();
-    assert_eq!(
-        get_str(&state, "state"),
-        "waitingForUser",
-        "{:?}",
-        JSON::stringify(&state)
-    );
+    state = ssobridge_wasm::device_login_step(through_storage(&state)).await.unwrap();
+    assert_eq!(get_str(&state, "state"), "waitingForUser", "{:?}", JSON::stringify(&state));
     let user_code = get_str(&state, "userCode");
     assert!(!get_str(&state, "verificationUriComplete").is_empty());
 
-    assert_eq!(
-        admin_post("/admin/device/approve", json!({"userCode": user_code})).await,
-        200
-    );
+    assert_eq!(admin_post("/admin/device/approve", json!({"userCode": user_code})).await, 200);
 
     for _ in 0..30 {
-        state = ssobridge_wasm::device_login_step(through_storage(&state))
-            .await
-            .unwrap();
+        state = ssobridge_wasm::device_login_step(through_storage(&state)).await.unwrap();
         if get_str(&state, "state") != "waitingForUser" {
             break;
         }
@@ -158,10 +139,7 @@ async fn device_login_then_listing_in_a_service_worker() {
     assert_eq!(named.length(), inputs.length());
     for p in named.iter() {
         let name = get_str(&p, "name");
-        assert!(
-            name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)),
-            "{name}"
-        );
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)), "{name}");
     }
 }
 
@@ -175,10 +153,7 @@ async fn denied_and_cancelled_logins_are_failed_states_with_codes() {
     assert_eq!(get_str(&cancelled, "state"), "failed");
     assert_eq!(get_str(&cancelled, "code"), "cancelled");
 
-    assert_eq!(
-        admin_post("/admin/device/deny", json!({"userCode": get_str(&state, "userCode")})).await,
-        200
-    );
+    assert_eq!(admin_post("/admin/device/deny", json!({"userCode": get_str(&state, "userCode")})).await, 200);
     for _ in 0..30 {
         state = ssobridge_wasm::device_login_step(state).await.unwrap();
         if get_str(&state, "state") != "waitingForUser" {
@@ -193,9 +168,7 @@ async fn denied_and_cancelled_logins_are_failed_states_with_codes() {
 async fn errors_reach_js_as_errors_with_a_code() {
     // A bad region is refused before any request.
     let bad = js(json!({"sessionName": "x", "startUrl": "https://d-1.awsapps.com/start", "region": "evil.com/"}));
-    let err = ssobridge_wasm::pkce_begin(bad, JsValue::UNDEFINED, Some(4000))
-        .await
-        .unwrap_err();
+    let err = ssobridge_wasm::pkce_begin(bad, JsValue::UNDEFINED, Some(4000)).await.unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get_str(&err, "code"), "invalid_region");
     assert_eq!(get_str(&err, "name"), "SsoBridgeError");
@@ -207,9 +180,7 @@ async fn errors_reach_js_as_errors_with_a_code() {
     assert_eq!(get_str(&err, "code"), "unauthorized");
 
     // Malformed state from storage is invalid_input, not a panic.
-    let err = ssobridge_wasm::device_login_step(js(json!({"state": "waitingForUser"})))
-        .await
-        .unwrap_err();
+    let err = ssobridge_wasm::device_login_step(js(json!({"state": "waitingForUser"}))).await.unwrap_err();
     assert_eq!(get_str(&err, "code"), "invalid_input");
 
     let err = ssobridge_wasm::validate_template("{nope}").unwrap_err();
@@ -219,18 +190,10 @@ async fn errors_reach_js_as_errors_with_a_code() {
 
 #[wasm_bindgen_test]
 async fn pkce_begin_builds_the_authorize_url_in_the_browser() {
-    let pending = ssobridge_wasm::pkce_begin(session("wasm-pkce"), JsValue::UNDEFINED, Some(45678))
-        .await
-        .unwrap();
+    let pending = ssobridge_wasm::pkce_begin(session("wasm-pkce"), JsValue::UNDEFINED, Some(45678)).await.unwrap();
     let url = get_str(&pending, "authorizeUrl");
-    assert!(
-        url.starts_with(&format!("{}/authorize?response_type=code&client_id=", emulator_url())),
-        "{url}"
-    );
-    assert_eq!(
-        get_str(&pending, "redirectUri"),
-        "http://127.0.0.1:45678/oauth/callback"
-    );
+    assert!(url.starts_with(&format!("{}/authorize?response_type=code&client_id=", emulator_url())), "{url}");
+    assert_eq!(get_str(&pending, "redirectUri"), "http://127.0.0.1:45678/oauth/callback");
     assert_eq!(get_str(&pending, "codeVerifier").len(), 64);
     // A callback with the wrong state is refused without a request.
     let err = ssobridge_wasm::pkce_complete(

@@ -26,7 +26,8 @@ pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult
     let undo_token = match (&update.backup, update.written) {
         (Some(_), true) => {
             let undo = store::undo_path(&update.target);
-            safe_write::write_atomic(&undo, update.old.as_bytes(), Mode::Always0600).map_err(HostError::io("write", &undo))?;
+            safe_write::write_atomic(&undo, update.old.as_bytes(), Mode::Always0600)
+                .map_err(HostError::io("write", &undo))?;
             Some(UndoToken::new(update.new.as_bytes(), update.old.as_bytes()).encode())
         }
         _ => None,

@@ -35,7 +35,9 @@ pub fn system_now() -> i64 {
 /// Validates, then runs the action; returns its `result` object.
 pub fn dispatch(ctx: &Context, action: &Action) -> Result<Value, HostError> {
     validate_action(action)?;
-    let encode = |r: Result<Value, serde_json::Error>| r.map_err(|e| HostError::Io { what: "encode", path: "result".into(), source: std::io::Error::other(e) });
+    let encode = |r: Result<Value, serde_json::Error>| {
+        r.map_err(|e| HostError::Io { what: "encode", path: "result".into(), source: std::io::Error::other(e) })
+    };
     match action {
         Action::Hello(_) => encode(serde_json::to_value(hello::run(ctx))),
         Action::SaveToken(p) => encode(serde_json::to_value(save_token::run(ctx, p)?)),

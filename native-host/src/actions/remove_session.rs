@@ -22,11 +22,7 @@ struct Removal {
 
 pub fn run(ctx: &Context, p: &RemoveSessionParams) -> Result<RemoveSessionResult, HostError> {
     let path = &ctx.paths.config_file;
-    let _lock = if p.dry_run {
-        None
-    } else {
-        Some(store::lock_config(path)?)
-    };
+    let _lock = if p.dry_run { None } else { Some(store::lock_config(path)?) };
     // The role-credential files are found through the session's profiles, so list them before
     // those profiles go. Without `removeProfiles` an unreadable config must not stop the rest
     // (as for `logout`); with it, nothing happens until the config can be edited.
@@ -36,30 +32,18 @@ pub fn run(ctx: &Context, p: &RemoveSessionParams) -> Result<RemoveSessionResult
         Err(_) => None,
     };
     let role_files = match &config {
-        Some(config) => {
-            role_cache::files_for_session(&ctx.paths.cli_cache_dir, config, &p.session_name)
-        }
+        Some(config) => role_cache::files_for_session(&ctx.paths.cli_cache_dir, config, &p.session_name),
         None => Vec::new(),
     };
-    let token = ctx
-        .paths
-        .sso_cache_dir
-        .join(cache_file_name(&p.session_name));
-    let mut files: Vec<_> = std::iter::once(token)
-        .filter(|t| std::fs::symlink_metadata(t).is_ok())
-        .chain(role_files)
-        .collect();
+    let token = ctx.paths.sso_cache_dir.join(cache_file_name(&p.session_name));
+    let mut files: Vec<_> =
+        std::iter::once(token).filter(|t| std::fs::symlink_metadata(t).is_ok()).chain(role_files).collect();
 
     let mut result = RemoveSessionResult::default();
     if p.remove_profiles {
-        let update = store::update_config(path, p.dry_run, |file| {
-            Ok(remove_from_config(file, &p.session_name))
-        })?;
+        let update = store::update_config(path, p.dry_run, |file| Ok(remove_from_config(file, &p.session_name)))?;
         if p.dry_run {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("config");
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
             result.diff = Some(review_diff(&update.old, &update.new, name));
         }
         let removal = update.value;
@@ -85,11 +69,7 @@ pub fn run(ctx: &Context, p: &RemoveSessionParams) -> Result<RemoveSessionResult
 
 fn remove_from_config(file: &mut ConfigFile, session: &str) -> Removal {
     let mut removal = Removal::default();
-    for profile in file
-        .sso_profiles()
-        .into_iter()
-        .filter(|p| p.session == session)
-    {
+    for profile in file.sso_profiles().into_iter().filter(|p| p.session == session) {
         if profile.managed {
             file.remove(&SectionId::Profile(profile.name.clone()));
             removal.profiles.push(profile.name);

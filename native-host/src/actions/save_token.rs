@@ -39,7 +39,8 @@ pub fn run(ctx: &Context, p: &SaveTokenParams) -> Result<SaveTokenResult, HostEr
     safe_write::ensure_private_dir(dir).map_err(HostError::io("create", dir))?;
     safe_write::remove_stale_temps(dir);
     let cache_file = dir.join(cache_file_name(&p.session_name));
-    safe_write::write_atomic(&cache_file, token.to_json().as_bytes(), Mode::Always0600).map_err(HostError::io("write", &cache_file))?;
+    safe_write::write_atomic(&cache_file, token.to_json().as_bytes(), Mode::Always0600)
+        .map_err(HostError::io("write", &cache_file))?;
     let (_, config) = store::read_config(&ctx.paths.config_file)?;
     let removed = role_cache::remove_for_session(&ctx.paths.cli_cache_dir, &config, &p.session_name)?;
     tracing::info!(session = %p.session_name, removed = removed.len(), "token saved");

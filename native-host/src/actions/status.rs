@@ -17,9 +17,15 @@ pub fn run(ctx: &Context) -> Result<StatusResult, HostError> {
         .map(|s| {
             let file = ctx.paths.sso_cache_dir.join(cache_file_name(&s.name));
             // Only a regular file is read, so a FIFO planted there cannot hang `status`.
-            let json = crate::safe_write::read_regular(&file, 1024 * 1024).ok().flatten().and_then(|b| String::from_utf8(b).ok());
+            let json = crate::safe_write::read_regular(&file, 1024 * 1024)
+                .ok()
+                .flatten()
+                .and_then(|b| String::from_utf8(b).ok());
             let token = json.and_then(|json| match summarize(&json, now) {
-                Ok(summary) => Some(TokenStatus { expires_at: format_timestamp(summary.expires_at), refreshable: summary.refreshable }),
+                Ok(summary) => Some(TokenStatus {
+                    expires_at: format_timestamp(summary.expires_at),
+                    refreshable: summary.refreshable,
+                }),
                 Err(e) => {
                     tracing::warn!(file = %file.display(), "unreadable token cache file: {e}");
                     None
@@ -36,7 +42,14 @@ pub fn run(ctx: &Context) -> Result<StatusResult, HostError> {
                     managed: p.managed,
                 })
                 .collect();
-            SessionStatus { name: s.name, start_url: s.start_url, region: s.region, managed: s.managed, token, profiles }
+            SessionStatus {
+                name: s.name,
+                start_url: s.start_url,
+                region: s.region,
+                managed: s.managed,
+                token,
+                profiles,
+            }
         })
         .collect();
     Ok(StatusResult { sessions })

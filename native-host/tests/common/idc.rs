@@ -53,11 +53,19 @@ pub struct DeviceToken {
 /// Register, start device authorization, approve it through the emulator, create the token.
 pub fn device_login(emu: &idc_emulator::Emulator, start_url: &str) -> DeviceToken {
     let url = emu.url();
-    let (status, reg) = post_json(url, "/client/register", &json!({"clientName": "sso-bridge-test", "clientType": "public", "scopes": ["sso:account:access"]}));
+    let (status, reg) = post_json(
+        url,
+        "/client/register",
+        &json!({"clientName": "sso-bridge-test", "clientType": "public", "scopes": ["sso:account:access"]}),
+    );
     assert_eq!(status, 200, "register: {reg}");
     let client_id = reg["clientId"].as_str().expect("clientId").to_string();
     let client_secret = reg["clientSecret"].as_str().expect("clientSecret").to_string();
-    let (status, dev) = post_json(url, "/device_authorization", &json!({"clientId": client_id, "clientSecret": client_secret, "startUrl": start_url}));
+    let (status, dev) = post_json(
+        url,
+        "/device_authorization",
+        &json!({"clientId": client_id, "clientSecret": client_secret, "startUrl": start_url}),
+    );
     assert_eq!(status, 200, "device_authorization: {dev}");
     assert!(emu.approve(dev["userCode"].as_str().expect("userCode")), "approve");
     let (status, token) = post_json(

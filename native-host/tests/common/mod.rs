@@ -53,7 +53,12 @@ pub fn run_raw(home: &Path, input: &[u8]) -> Run {
     let out = child.wait_with_output().expect("wait host");
     writer.join().expect("writer thread");
     let (replies, trailing) = parse_frames(&out.stdout);
-    Run { replies, status: out.status.code().unwrap_or(-1), stderr: String::from_utf8_lossy(&out.stderr).into_owned(), trailing }
+    Run {
+        replies,
+        status: out.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        trailing,
+    }
 }
 
 /// Sends JSON requests, one frame each.

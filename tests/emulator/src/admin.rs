@@ -16,11 +16,7 @@ use crate::state::{normalize_user_code, DeviceStatus, Shared};
 type Shr = AxumState<Arc<Shared>>;
 
 fn bad_request(message: impl Into<String>) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({ "message": message.into() })),
-    )
-        .into_response()
+    (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "message": message.into() }))).into_response()
 }
 
 /// A malformed admin request; answered 400 with `{"message"}`.
@@ -53,15 +49,14 @@ async fn decide(sh: &Shared, body: &[u8], approve: bool) -> Response {
         Err(e) => return e.into_response(),
     };
     let mut st = sh.lock();
-    let user = req
-        .user
-        .as_deref()
-        .and_then(|n| st.config.users.iter().position(|u| u.name == n))
-        .unwrap_or(0);
+    let user = req.user.as_deref().and_then(|n| st.config.users.iter().position(|u| u.name == n)).unwrap_or(0);
     if st.decide_device(&req.user_code, approve, user) {
         Json(serde_json::json!({ "ok": true })).into_response()
     } else {
-        (StatusCode::NOT_FOUND, Json(serde_json::json!({ "ok": false, "message": "no pending device code with that user code" })))
+        (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({ "ok": false, "message": "no pending device code with that user code" })),
+        )
             .into_response()
     }
 }
@@ -120,11 +115,7 @@ pub async fn revoke(AxumState(sh): Shr, body: Bytes) -> Response {
             revoked += 1;
         }
     }
-    let status = if revoked > 0 {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
-    };
+    let status = if revoked > 0 { StatusCode::OK } else { StatusCode::NOT_FOUND };
     (status, Json(serde_json::json!({ "revoked": revoked }))).into_response()
 }
 
@@ -201,8 +192,6 @@ pub async fn advance_clock(AxumState(sh): Shr, body: Bytes) -> Response {
         Err(e) => return e.into_response(),
     };
     let mut st = sh.lock();
-    st.clock_offset_ms = st
-        .clock_offset_ms
-        .saturating_add(req.seconds.saturating_mul(1000));
+    st.clock_offset_ms = st.clock_offset_ms.saturating_add(req.seconds.saturating_mul(1000));
     Json(serde_json::json!({ "offsetSeconds": st.clock_offset_ms / 1000 })).into_response()
 }

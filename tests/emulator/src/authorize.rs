@@ -10,11 +10,7 @@ const AUTH_CODE_LIFETIME_MS: u64 = 5 * 60 * 1000;
 /// What `/authorize` decided about a request.
 pub enum AuthorizeOutcome {
     /// Show the consent page for this consent id.
-    Consent {
-        consent_id: String,
-        client_name: String,
-        scopes: Vec<String>,
-    },
+    Consent { consent_id: String, client_name: String, scopes: Vec<String> },
     /// Redirect the browser (to the client's redirect URI, with a code or an error).
     Redirect(String),
     /// Something is wrong with the client or its redirect URI: show an error page, never
@@ -84,14 +80,8 @@ pub fn authorize(sh: &Shared, q: AuthorizeQuery) -> AuthorizeOutcome {
     let Some(redirect_uri) = q.redirect_uri.clone() else {
         return AuthorizeOutcome::Error("redirect_uri is required".into());
     };
-    if !client
-        .redirect_uris
-        .iter()
-        .any(|r| redirect_matches(r, &redirect_uri))
-    {
-        return AuthorizeOutcome::Error(
-            "redirect_uri does not match a registered redirect URI".into(),
-        );
+    if !client.redirect_uris.iter().any(|r| redirect_matches(r, &redirect_uri)) {
+        return AuthorizeOutcome::Error("redirect_uri does not match a registered redirect URI".into());
     }
     let state_param = q.state.clone();
     let fail = |error: &str| {
@@ -101,31 +91,18 @@ pub fn authorize(sh: &Shared, q: AuthorizeQuery) -> AuthorizeOutcome {
         }
         AuthorizeOutcome::Redirect(with_query(&redirect_uri, &pairs))
     };
-    if !client
-        .grant_types
-        .iter()
-        .any(|g| g == GRANT_AUTHORIZATION_CODE)
-    {
+    if !client.grant_types.iter().any(|g| g == GRANT_AUTHORIZATION_CODE) {
         return fail("unauthorized_client");
     }
     if q.response_type.as_deref() != Some("code") {
         return fail("unsupported_response_type");
     }
-    let challenge = match (
-        q.code_challenge_method.as_deref(),
-        q.code_challenge.as_deref(),
-    ) {
+    let challenge = match (q.code_challenge_method.as_deref(), q.code_challenge.as_deref()) {
         (Some("S256"), Some(c)) if c.len() >= 43 && c.len() <= 128 => c.to_string(),
         _ => return fail("invalid_request"),
     };
     let client_name = client.name.clone();
-    let scopes: Vec<String> = q
-        .scopes
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(String::from)
-        .collect();
+    let scopes: Vec<String> = q.scopes.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
     let consent = state::Consent {
         client_id: client_id.to_string(),
         redirect_uri,
@@ -139,11 +116,7 @@ pub fn authorize(sh: &Shared, q: AuthorizeQuery) -> AuthorizeOutcome {
     }
     let consent_id = state::random_string(32);
     st.consents.insert(consent_id.clone(), consent);
-    AuthorizeOutcome::Consent {
-        consent_id,
-        client_name,
-        scopes,
-    }
+    AuthorizeOutcome::Consent { consent_id, client_name, scopes }
 }
 
 /// The person pressed Allow or Deny on the consent page. None: unknown or expired consent.

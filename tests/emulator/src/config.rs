@@ -81,10 +81,7 @@ pub struct User {
 
 impl Default for User {
     fn default() -> Self {
-        User {
-            name: "emulator-user".into(),
-            email: "emulator-user@example.com".into(),
-        }
+        User { name: "emulator-user".into(), email: "emulator-user@example.com".into() }
     }
 }
 
@@ -197,14 +194,11 @@ impl Config {
         if self.roles_per_account > MAX_ROLES_PER_ACCOUNT {
             return bad("rolesPerAccount: at most 1000");
         }
-        for (name, rate) in [
-            ("faults.serverErrorRate", self.faults.server_error_rate),
-            ("faults.slowRate", self.faults.slow_rate),
-        ] {
+        for (name, rate) in
+            [("faults.serverErrorRate", self.faults.server_error_rate), ("faults.slowRate", self.faults.slow_rate)]
+        {
             if !(0.0..=1.0).contains(&rate) {
-                return Err(ConfigError::Invalid(format!(
-                    "{name} must be between 0 and 1"
-                )));
+                return Err(ConfigError::Invalid(format!("{name} must be between 0 and 1")));
             }
         }
         if self.users.is_empty() {
@@ -220,20 +214,12 @@ impl Config {
                 .iter()
                 .map(|a| Account {
                     id: a.id.clone(),
-                    name: a
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| format!("Account {}", a.id)),
-                    email: a
-                        .email
-                        .clone()
-                        .unwrap_or_else(|| format!("aws+{}@example.com", a.id)),
+                    name: a.name.clone().unwrap_or_else(|| format!("Account {}", a.id)),
+                    email: a.email.clone().unwrap_or_else(|| format!("aws+{}@example.com", a.id)),
                     roles: a.roles.clone(),
                 })
                 .collect(),
-            Accounts::Count(n) => (0..*n)
-                .map(|i| generated_account(i, self.roles_per_account))
-                .collect(),
+            Accounts::Count(n) => (0..*n).map(|i| generated_account(i, self.roles_per_account)).collect(),
         }
     }
 }
@@ -249,12 +235,7 @@ fn generated_account(i: u32, roles_per_account: u32) -> Account {
             None => format!("CustomRole{}", r + 1),
         })
         .collect();
-    Account {
-        id: format!("{id:012}"),
-        name,
-        email: format!("aws+{}@example.com", i + 1),
-        roles,
-    }
+    Account { id: format!("{id:012}"), name, email: format!("aws+{}@example.com", i + 1), roles }
 }
 
 #[cfg(test)]
@@ -289,10 +270,7 @@ mod tests {
 
     #[test]
     fn generated_ids_are_unique_and_names_deterministic() {
-        let c = Config {
-            accounts: Accounts::Count(2000),
-            ..Config::default()
-        };
+        let c = Config { accounts: Accounts::Count(2000), ..Config::default() };
         let a = c.materialize_accounts();
         let ids: std::collections::BTreeSet<_> = a.iter().map(|a| a.id.clone()).collect();
         assert_eq!(ids.len(), 2000);

@@ -38,67 +38,23 @@ impl OidcErrorKind {
     fn parts(self) -> (StatusCode, &'static str, &'static str) {
         use OidcErrorKind::*;
         match self {
-            AuthorizationPending => (
-                StatusCode::BAD_REQUEST,
-                "AuthorizationPendingException",
-                "authorization_pending",
-            ),
+            AuthorizationPending => (StatusCode::BAD_REQUEST, "AuthorizationPendingException", "authorization_pending"),
             SlowDown => (StatusCode::BAD_REQUEST, "SlowDownException", "slow_down"),
-            ExpiredToken => (
-                StatusCode::BAD_REQUEST,
-                "ExpiredTokenException",
-                "expired_token",
-            ),
-            AccessDenied => (
-                StatusCode::BAD_REQUEST,
-                "AccessDeniedException",
-                "access_denied",
-            ),
-            InvalidGrant => (
-                StatusCode::BAD_REQUEST,
-                "InvalidGrantException",
-                "invalid_grant",
-            ),
-            InvalidClient => (
-                StatusCode::UNAUTHORIZED,
-                "InvalidClientException",
-                "invalid_client",
-            ),
-            UnauthorizedClient => (
-                StatusCode::BAD_REQUEST,
-                "UnauthorizedClientException",
-                "unauthorized_client",
-            ),
-            UnsupportedGrantType => (
-                StatusCode::BAD_REQUEST,
-                "UnsupportedGrantTypeException",
-                "unsupported_grant_type",
-            ),
-            InvalidScope => (
-                StatusCode::BAD_REQUEST,
-                "InvalidScopeException",
-                "invalid_scope",
-            ),
-            InvalidRequest => (
-                StatusCode::BAD_REQUEST,
-                "InvalidRequestException",
-                "invalid_request",
-            ),
-            InvalidClientMetadata => (
-                StatusCode::BAD_REQUEST,
-                "InvalidClientMetadataException",
-                "invalid_client_metadata",
-            ),
-            InvalidRedirectUri => (
-                StatusCode::BAD_REQUEST,
-                "InvalidRedirectUriException",
-                "invalid_redirect_uri",
-            ),
-            InternalServer => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalServerException",
-                "server_error",
-            ),
+            ExpiredToken => (StatusCode::BAD_REQUEST, "ExpiredTokenException", "expired_token"),
+            AccessDenied => (StatusCode::BAD_REQUEST, "AccessDeniedException", "access_denied"),
+            InvalidGrant => (StatusCode::BAD_REQUEST, "InvalidGrantException", "invalid_grant"),
+            InvalidClient => (StatusCode::UNAUTHORIZED, "InvalidClientException", "invalid_client"),
+            UnauthorizedClient => (StatusCode::BAD_REQUEST, "UnauthorizedClientException", "unauthorized_client"),
+            UnsupportedGrantType => {
+                (StatusCode::BAD_REQUEST, "UnsupportedGrantTypeException", "unsupported_grant_type")
+            }
+            InvalidScope => (StatusCode::BAD_REQUEST, "InvalidScopeException", "invalid_scope"),
+            InvalidRequest => (StatusCode::BAD_REQUEST, "InvalidRequestException", "invalid_request"),
+            InvalidClientMetadata => {
+                (StatusCode::BAD_REQUEST, "InvalidClientMetadataException", "invalid_client_metadata")
+            }
+            InvalidRedirectUri => (StatusCode::BAD_REQUEST, "InvalidRedirectUriException", "invalid_redirect_uri"),
+            InternalServer => (StatusCode::INTERNAL_SERVER_ERROR, "InternalServerException", "server_error"),
         }
     }
 
@@ -110,10 +66,7 @@ impl OidcErrorKind {
 
 impl OidcError {
     pub fn new(kind: OidcErrorKind, description: impl Into<String>) -> Self {
-        OidcError {
-            kind,
-            description: description.into(),
-        }
+        OidcError { kind, description: description.into() }
     }
 }
 
@@ -161,17 +114,11 @@ impl PortalErrorKind {
 
 impl PortalError {
     pub fn new(kind: PortalErrorKind, message: impl Into<String>) -> Self {
-        PortalError {
-            kind,
-            message: message.into(),
-        }
+        PortalError { kind, message: message.into() }
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(
-            PortalErrorKind::Unauthorized,
-            "Session token not found or invalid",
-        )
+        Self::new(PortalErrorKind::Unauthorized, "Session token not found or invalid")
     }
 }
 
@@ -183,12 +130,7 @@ impl IntoResponse for PortalError {
 }
 
 fn json_error(status: StatusCode, error_type: &str, body: serde_json::Value) -> Response {
-    let mut resp = (
-        status,
-        [("content-type", "application/json")],
-        body.to_string(),
-    )
-        .into_response();
+    let mut resp = (status, [("content-type", "application/json")], body.to_string()).into_response();
     if let Ok(v) = HeaderValue::from_str(error_type) {
         resp.headers_mut().insert("x-amzn-ErrorType", v);
     }
@@ -230,8 +172,7 @@ impl StsError {
         StsError {
             status: StatusCode::BAD_REQUEST,
             code: "InvalidAction",
-            message:
-                "Could not find operation for this emulator (only GetCallerIdentity is emulated)",
+            message: "Could not find operation for this emulator (only GetCallerIdentity is emulated)",
         }
     }
 }

@@ -64,34 +64,27 @@ impl Emulator {
             .enable_all()
             .build()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("idc-emulator".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(l) => l,
-                        Err(e) => {
-                            tracing::error!("cannot serve: {e}");
-                            return;
-                        }
-                    };
-                    // Not a graceful shutdown: a test dropping the emulator must never wait for a
-                    // client's idle keep-alive connection or a deliberately slow response.
-                    tokio::select! {
-                        r = axum::serve(listener, router) => {
-                            if let Err(e) = r { tracing::error!("server stopped: {e}"); }
-                        }
-                        _ = rx => {}
+        let thread = std::thread::Builder::new().name("idc-emulator".into()).spawn(move || {
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::error!("cannot serve: {e}");
+                        return;
                     }
-                });
-                runtime.shutdown_timeout(Duration::from_millis(200));
-            })?;
-        Ok(Emulator {
-            url,
-            shared,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
+                };
+                // Not a graceful shutdown: a test dropping the emulator must never wait for a
+                // client's idle keep-alive connection or a deliberately slow response.
+                tokio::select! {
+                    r = axum::serve(listener, router) => {
+                        if let Err(e) = r { tracing::error!("server stopped: {e}"); }
+                    }
+                    _ = rx => {}
+                }
+            });
+            runtime.shutdown_timeout(Duration::from_millis(200));
+        })?;
+        Ok(Emulator { url, shared, shutdown: Some(tx), thread: Some(thread) })
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
@@ -118,9 +111,7 @@ impl Emulator {
     /// Move the emulator's clock forward (token, code and registration expiry).
     pub fn advance_clock(&self, seconds: u64) {
         let mut st = self.shared.lock();
-        st.clock_offset_ms = st
-            .clock_offset_ms
-            .saturating_add(seconds.saturating_mul(1000));
+        st.clock_offset_ms = st.clock_offset_ms.saturating_add(seconds.saturating_mul(1000));
     }
 
     /// User codes waiting for a decision.
@@ -182,23 +173,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .allow_origin(Any)
         .allow_methods(Any)
         .allow_headers(AllowHeaders::mirror_request())
-        .expose_headers([
-            HeaderName::from_static("x-amzn-errortype"),
-            HeaderName::from_static("x-amzn-requestid"),
-        ])
+        .expose_headers([HeaderName::from_static("x-amzn-errortype"), HeaderName::from_static("x-amzn-requestid")])
         .max_age(Duration::from_secs(600));
 
     Router::new()
         .route("/client/register", post(oidc::register_client))
-        .route(
-            "/device_authorization",
-            post(oidc::start_device_authorization),
-        )
+        .route("/device_authorization", post(oidc::start_device_authorization))
         .route("/token", post(oidc::create_token))
-        .route(
-            "/authorize",
-            get(pages::authorize).post(pages::authorize_decide),
-        )
+        .route("/authorize", get(pages::authorize).post(pages::authorize_decide))
         .route("/assignment/accounts", get(portal::list_accounts))
         .route("/assignment/roles", get(portal::list_account_roles))
         .route("/federation/credentials", get(portal::get_role_credentials))
@@ -219,11 +201,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// `GET /`: STS with query parameters (presigned), else the portal page.
-async fn root_get(
-    st: AxumState<Arc<Shared>>,
-    headers: axum::http::HeaderMap,
-    q: axum::extract::RawQuery,
-) -> Response {
+async fn root_get(st: AxumState<Arc<Shared>>, headers: axum::http::HeaderMap, q: axum::extract::RawQuery) -> Response {
     if q.0.as_deref().is_some_and(|q| q.contains("Action=")) {
         sts::handle(st, headers, q, Default::default()).await
     } else {
@@ -238,10 +216,7 @@ async fn not_found() -> Response {
         r#"{"message":"No such operation in the IAM Identity Center emulator"}"#,
     )
         .into_response();
-    r.headers_mut().insert(
-        "x-amzn-ErrorType",
-        HeaderValue::from_static("UnknownOperationException"),
-    );
+    r.headers_mut().insert("x-amzn-ErrorType", HeaderValue::from_static("UnknownOperationException"));
     r
 }
 

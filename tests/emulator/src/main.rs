@@ -12,11 +12,7 @@ use idc_emulator::config::Accounts;
 use idc_emulator::{Config, Emulator};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "idc-emulator",
-    version,
-    about = "A local stand-in for AWS IAM Identity Center"
-)]
+#[command(name = "idc-emulator", version, about = "A local stand-in for AWS IAM Identity Center")]
 struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
@@ -50,10 +46,8 @@ struct Args {
 fn load_config(args: &Args) -> Result<Config, String> {
     let mut config = match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Config::from_json(&text)
-                .map_err(|e| format!("invalid config {}: {e}", path.display()))?
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Config::from_json(&text).map_err(|e| format!("invalid config {}: {e}", path.display()))?
         }
         None => Config::default(),
     };
@@ -78,19 +72,13 @@ fn load_config(args: &Args) -> Result<Config, String> {
     if args.auto_approve {
         config.auto_approve = true;
     }
-    config
-        .validate()
-        .map_err(|e| format!("invalid settings: {e}"))?;
+    config.validate().map_err(|e| format!("invalid settings: {e}"))?;
     Ok(config)
 }
 
 fn main() -> ExitCode {
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(ansi).with_target(false).init();
     let args = Args::parse();
     let config = match load_config(&args) {
         Ok(c) => c,
@@ -102,18 +90,12 @@ fn main() -> ExitCode {
     let emulator = match Emulator::start_on(config, args.port) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!(
-                "idc-emulator: cannot listen on 127.0.0.1:{}: {e}",
-                args.port
-            );
+            eprintln!("idc-emulator: cannot listen on 127.0.0.1:{}: {e}", args.port);
             return ExitCode::from(1);
         }
     };
     let mut out = std::io::stdout().lock();
-    if writeln!(out, "listening on {}", emulator.url())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
+    if writeln!(out, "listening on {}", emulator.url()).and_then(|_| out.flush()).is_err() {
         return ExitCode::from(1);
     }
     drop(out);

@@ -20,32 +20,20 @@ use crate::state::{self, Client, DeviceAuth, DeviceStatus, Shared, State};
 pub const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub const GRANT_REFRESH_TOKEN: &str = "refresh_token";
 pub const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
-const KNOWN_GRANTS: &[&str] = &[
-    GRANT_DEVICE_CODE,
-    GRANT_REFRESH_TOKEN,
-    GRANT_AUTHORIZATION_CODE,
-];
+const KNOWN_GRANTS: &[&str] = &[GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, GRANT_AUTHORIZATION_CODE];
 
 type Shr = AxumState<Arc<Shared>>;
 
 /// Parse a JSON body; anything malformed is an InvalidRequestException, as AWS answers.
 fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, OidcError> {
-    let text = if body.iter().all(|b| b.is_ascii_whitespace()) {
-        &b"{}"[..]
-    } else {
-        body
-    };
-    serde_json::from_slice(text)
-        .map_err(|e| OidcError::new(K::InvalidRequest, format!("Invalid request: {e}")))
+    let text = if body.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { body };
+    serde_json::from_slice(text).map_err(|e| OidcError::new(K::InvalidRequest, format!("Invalid request: {e}")))
 }
 
 fn required<'a>(v: &'a Option<String>, name: &str) -> Result<&'a str, OidcError> {
     match v.as_deref() {
         Some(s) if !s.is_empty() => Ok(s),
-        _ => Err(OidcError::new(
-            K::InvalidRequest,
-            format!("{name} is required"),
-        )),
+        _ => Err(OidcError::new(K::InvalidRequest, format!("{name} is required"))),
     }
 }
 
@@ -78,28 +66,16 @@ fn register(sh: &Shared, body: &[u8]) -> Result<serde_json::Value, OidcError> {
     let name = required(&req.client_name, "clientName")?;
     let client_type = required(&req.client_type, "clientType")?;
     if client_type != "public" {
-        return Err(OidcError::new(
-            K::InvalidClientMetadata,
-            "Invalid client type: only public is supported",
-        ));
+        return Err(OidcError::new(K::InvalidClientMetadata, "Invalid client type: only public is supported"));
     }
     let grant_types = req.grant_types.unwrap_or_default();
-    if let Some(bad) = grant_types
-        .iter()
-        .find(|g| !KNOWN_GRANTS.contains(&g.as_str()))
-    {
-        return Err(OidcError::new(
-            K::UnsupportedGrantType,
-            format!("Unsupported grant type: {bad}"),
-        ));
+    if let Some(bad) = grant_types.iter().find(|g| !KNOWN_GRANTS.contains(&g.as_str())) {
+        return Err(OidcError::new(K::UnsupportedGrantType, format!("Unsupported grant type: {bad}")));
     }
     let redirect_uris = req.redirect_uris.unwrap_or_default();
     for uri in &redirect_uris {
         if !acceptable_redirect(uri) {
-            return Err(OidcError::new(
-                K::InvalidRedirectUri,
-                "Invalid redirect URI",
-            ));
+            return Err(OidcError::new(K::InvalidRedirectUri, "Invalid redirect URI"));
         }
     }
     let mut st = sh.lock();
@@ -139,10 +115,7 @@ fn acceptable_redirect(uri: &str) -> bool {
 }
 
 fn is_loopback(u: &url::Url) -> bool {
-    matches!(
-        u.host_str(),
-        Some("127.0.0.1") | Some("[::1]") | Some("localhost")
-    )
+    matches!(u.host_str(), Some("127.0.0.1") | Some("[::1]") | Some("localhost"))
 }
 
 /// RFC 8252 §7.3: a loopback redirect registered without a port matches any port.
@@ -150,11 +123,7 @@ pub fn redirect_matches(registered: &str, requested: &str) -> bool {
     let (Ok(r), Ok(q)) = (url::Url::parse(registered), url::Url::parse(requested)) else {
         return false;
     };
-    if q.fragment().is_some()
-        || r.scheme() != q.scheme()
-        || r.host_str() != q.host_str()
-        || r.path() != q.path()
-    {
+    if q.fragment().is_some() || r.scheme() != q.scheme() || r.host_str() != q.host_str() || r.path() != q.path() {
         return false;
     }
     is_loopback(&r) || r.port_or_known_default() == q.port_or_known_default()
@@ -164,10 +133,7 @@ pub fn redirect_matches(registered: &str, requested: &str) -> bool {
 fn authenticate<'a>(st: &'a State, id: &str, secret: &str) -> Result<&'a Client, OidcError> {
     match st.clients.get(id) {
         Some(c) if c.secret == secret && st.now_secs() < c.secret_expires_at => Ok(c),
-        Some(c) if c.secret == secret => Err(OidcError::new(
-            K::InvalidClient,
-            "Client registration has expired",
-        )),
+        Some(c) if c.secret == secret => Err(OidcError::new(K::InvalidClient, "Client registration has expired")),
         _ => Err(OidcError::new(K::InvalidClient, "Invalid client provided")),
     }
 }
@@ -202,11 +168,7 @@ fn start_device(sh: &Shared, body: &[u8]) -> Result<serde_json::Value, OidcError
     }
     let expires_in = st.config.device_code_lifetime_secs;
     let interval = st.config.poll_interval_secs;
-    let status = if st.config.auto_approve {
-        DeviceStatus::Approved
-    } else {
-        DeviceStatus::Pending
-    };
+    let status = if st.config.auto_approve { DeviceStatus::Approved } else { DeviceStatus::Pending };
     let now = st.now_ms();
     st.user_codes.insert(user_code.clone(), device_code.clone());
     st.devices.insert(
@@ -281,10 +243,7 @@ fn token(sh: &Shared, body: &[u8]) -> Result<state::IssuedTokens, OidcError> {
     let mut st = sh.lock();
     let client = authenticate(&st, id, secret)?;
     if !KNOWN_GRANTS.contains(&grant) {
-        return Err(OidcError::new(
-            K::UnsupportedGrantType,
-            format!("Unsupported grant type: {grant}"),
-        ));
+        return Err(OidcError::new(K::UnsupportedGrantType, format!("Unsupported grant type: {grant}")));
     }
     // A client registered without grant types (as the CLI's device flow does) may use the
     // device code and refresh grants; the authorization-code grant must be registered.
@@ -294,18 +253,11 @@ fn token(sh: &Shared, body: &[u8]) -> Result<state::IssuedTokens, OidcError> {
         client.grant_types.iter().any(|g| g == grant)
     };
     if !allowed {
-        return Err(OidcError::new(
-            K::UnauthorizedClient,
-            "Client is not authorized for this grant type",
-        ));
+        return Err(OidcError::new(K::UnauthorizedClient, "Client is not authorized for this grant type"));
     }
     match grant {
-        GRANT_DEVICE_CODE => {
-            device_code_grant(&mut st, id, required(&req.device_code, "deviceCode")?)
-        }
-        GRANT_REFRESH_TOKEN => {
-            refresh_grant(&mut st, id, required(&req.refresh_token, "refreshToken")?)
-        }
+        GRANT_DEVICE_CODE => device_code_grant(&mut st, id, required(&req.device_code, "deviceCode")?),
+        GRANT_REFRESH_TOKEN => refresh_grant(&mut st, id, required(&req.refresh_token, "refreshToken")?),
         _ => authorization_code_grant(
             &mut st,
             id,
@@ -316,11 +268,7 @@ fn token(sh: &Shared, body: &[u8]) -> Result<state::IssuedTokens, OidcError> {
     }
 }
 
-fn device_code_grant(
-    st: &mut State,
-    client_id: &str,
-    device_code: &str,
-) -> Result<state::IssuedTokens, OidcError> {
+fn device_code_grant(st: &mut State, client_id: &str, device_code: &str) -> Result<state::IssuedTokens, OidcError> {
     let now = st.now_ms();
     let invalid = || OidcError::new(K::InvalidGrant, "Invalid device code provided");
     let Some(d) = st.devices.get_mut(device_code) else {
@@ -338,15 +286,11 @@ fn device_code_grant(
         DeviceStatus::Pending => {
             // Polled sooner than `interval` after the previous poll. The first poll may come
             // at once (the CLI tries immediately in case the client is pre-authorized).
-            let too_fast =
-                previous_poll.is_some_and(|p| now.saturating_sub(p) + 20 < d.interval_secs * 1000);
+            let too_fast = previous_poll.is_some_and(|p| now.saturating_sub(p) + 20 < d.interval_secs * 1000);
             if too_fast {
                 Err(OidcError::new(K::SlowDown, "Client is polling too quickly"))
             } else {
-                Err(OidcError::new(
-                    K::AuthorizationPending,
-                    "Authorization is still pending",
-                ))
+                Err(OidcError::new(K::AuthorizationPending, "Authorization is still pending"))
             }
         }
         DeviceStatus::Approved | DeviceStatus::Redeemed => {
@@ -357,11 +301,7 @@ fn device_code_grant(
     }
 }
 
-fn refresh_grant(
-    st: &mut State,
-    client_id: &str,
-    refresh_token: &str,
-) -> Result<state::IssuedTokens, OidcError> {
+fn refresh_grant(st: &mut State, client_id: &str, refresh_token: &str) -> Result<state::IssuedTokens, OidcError> {
     let now = st.now_ms();
     let invalid = || OidcError::new(K::InvalidGrant, "Invalid refresh token provided");
     let Some(t) = st.refresh_tokens.get(refresh_token) else {
@@ -391,28 +331,16 @@ fn authorization_code_grant(
 ) -> Result<state::IssuedTokens, OidcError> {
     // Single use: the code is gone after the first attempt, right or wrong.
     let Some(c) = st.auth_codes.remove(code) else {
-        return Err(OidcError::new(
-            K::InvalidGrant,
-            "Invalid authorization code provided",
-        ));
+        return Err(OidcError::new(K::InvalidGrant, "Invalid authorization code provided"));
     };
     if c.client_id != client_id || st.now_ms() >= c.expires_at_ms {
-        return Err(OidcError::new(
-            K::InvalidGrant,
-            "Invalid authorization code provided",
-        ));
+        return Err(OidcError::new(K::InvalidGrant, "Invalid authorization code provided"));
     }
     if c.redirect_uri != redirect_uri {
-        return Err(OidcError::new(
-            K::InvalidGrant,
-            "Redirect URI does not match the authorization request",
-        ));
+        return Err(OidcError::new(K::InvalidGrant, "Redirect URI does not match the authorization request"));
     }
     if pkce_challenge(verifier) != c.code_challenge {
-        return Err(OidcError::new(
-            K::InvalidGrant,
-            "Code verifier does not match the code challenge",
-        ));
+        return Err(OidcError::new(K::InvalidGrant, "Code verifier does not match the code challenge"));
     }
     Ok(st.issue_tokens(client_id, c.user))
 }
@@ -432,16 +360,10 @@ mod tests {
     #[test]
     fn loopback_redirects_match_any_port() {
         let reg = "http://127.0.0.1/oauth/callback";
-        assert!(redirect_matches(
-            reg,
-            "http://127.0.0.1:54321/oauth/callback"
-        ));
+        assert!(redirect_matches(reg, "http://127.0.0.1:54321/oauth/callback"));
         assert!(!redirect_matches(reg, "http://127.0.0.1:54321/other"));
         assert!(!redirect_matches(reg, "http://evil.example/oauth/callback"));
-        assert!(!redirect_matches(
-            "https://a.example/cb",
-            "https://a.example:444/cb"
-        ));
+        assert!(!redirect_matches("https://a.example/cb", "https://a.example:444/cb"));
     }
 
     #[test]

@@ -35,17 +35,13 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 /// Index of the user named in a form (`user` field), else the first user.
 fn user_index(sh: &Shared, name: Option<&str>) -> usize {
     let st = sh.lock();
-    name.and_then(|n| st.config.users.iter().position(|u| u.name == n))
-        .unwrap_or(0)
+    name.and_then(|n| st.config.users.iter().position(|u| u.name == n)).unwrap_or(0)
 }
 
 /// Whether a user code names a device authorization still waiting for a decision.
@@ -66,10 +62,7 @@ const CODE_FORM: &str = "<form method=\"get\" action=\"/device\" id=\"code-form\
 pub async fn device(AxumState(sh): Shr, RawQuery(q): RawQuery) -> Html<String> {
     let pairs = form_pairs(q.as_deref().unwrap_or("").as_bytes());
     let Some(raw) = field(&pairs, "user_code").filter(|c| !c.trim().is_empty()) else {
-        return layout(
-            "Authorize request",
-            &format!("<p>Enter the code shown by your application.</p>{CODE_FORM}"),
-        );
+        return layout("Authorize request", &format!("<p>Enter the code shown by your application.</p>{CODE_FORM}"));
     };
     let code = normalize_user_code(raw);
     if !pending(&sh, &code) {
@@ -131,10 +124,7 @@ pub async fn device_decide(AxumState(sh): Shr, body: Bytes) -> Response {
     let allow = field(&pairs, "decision") == Some("allow");
     let user = user_index(&sh, field(&pairs, "user"));
     if !sh.lock().decide_device(&code, allow, user) {
-        let page = layout(
-            "Authorize request",
-            "<p id=\"code-error\">The code is invalid or has expired.</p>",
-        );
+        let page = layout("Authorize request", "<p id=\"code-error\">The code is invalid or has expired.</p>");
         return (StatusCode::BAD_REQUEST, page).into_response();
     }
     if allow {
@@ -144,11 +134,8 @@ pub async fn device_decide(AxumState(sh): Shr, body: Bytes) -> Response {
         )
         .into_response()
     } else {
-        layout(
-            "Request denied",
-            "<p id=\"device-denied\">Request denied. You can close this window.</p>",
-        )
-        .into_response()
+        layout("Request denied", "<p id=\"device-denied\">Request denied. You can close this window.</p>")
+            .into_response()
     }
 }
 
@@ -219,17 +206,10 @@ pub async fn authorize(AxumState(sh): Shr, RawQuery(q): RawQuery) -> Response {
     match authorize::authorize(&sh, query) {
         AuthorizeOutcome::Redirect(to) => found(&to),
         AuthorizeOutcome::Error(msg) => {
-            let page = layout(
-                "Sign-in error",
-                &format!("<p id=\"authorize-error\">{}</p>", html_escape(&msg)),
-            );
+            let page = layout("Sign-in error", &format!("<p id=\"authorize-error\">{}</p>", html_escape(&msg)));
             (StatusCode::BAD_REQUEST, page).into_response()
         }
-        AuthorizeOutcome::Consent {
-            consent_id,
-            client_name,
-            scopes,
-        } => {
+        AuthorizeOutcome::Consent { consent_id, client_name, scopes } => {
             let user = sh.lock().user_name(0);
             layout(
                 "Allow access?",
@@ -301,9 +281,6 @@ pub async fn start(AxumState(sh): Shr) -> Response {
     }
     body.push_str("</ul>");
     let mut resp = layout("AWS access portal", &body).into_response();
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
+    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     resp
 }

@@ -19,12 +19,7 @@ const TOKEN_HEADER: &str = "x-amz-sso_bearer_token";
 
 /// Everything every portal call goes through before its own logic: counting, latency,
 /// throttle, injected faults, then the bearer token. Returns the session and user.
-async fn admit(
-    sh: &Shared,
-    op: &str,
-    group: Option<Group>,
-    headers: &HeaderMap,
-) -> Result<(u64, usize), PortalError> {
+async fn admit(sh: &Shared, op: &str, group: Option<Group>, headers: &HeaderMap) -> Result<(u64, usize), PortalError> {
     crate::enter_api(sh, op).await;
     if let Some(g) = group {
         if !sh.throttles.admit(g) {
@@ -45,31 +40,18 @@ async fn admit(
     }
     if fail {
         sh.count("InjectedServerError");
-        return Err(PortalError::new(
-            K::InternalServer,
-            "An internal error occurred (injected fault)",
-        ));
+        return Err(PortalError::new(K::InternalServer, "An internal error occurred (injected fault)"));
     }
-    let token = headers
-        .get(TOKEN_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(PortalError::unauthorized)?;
-    sh.lock()
-        .user_for_access_token(token)
-        .ok_or_else(PortalError::unauthorized)
+    let token = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).ok_or_else(PortalError::unauthorized)?;
+    sh.lock().user_for_access_token(token).ok_or_else(PortalError::unauthorized)
 }
 
 fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
-    form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect()
+    form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()).into_owned().collect()
 }
 
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 /// Page size from `max_result` (1–100), or the configured default.
@@ -78,10 +60,7 @@ fn page_size(pairs: &[(String, String)], default: u32) -> Result<usize, PortalEr
         None => Ok(default.clamp(1, 100) as usize),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => Ok(n),
-            _ => Err(PortalError::new(
-                K::InvalidRequest,
-                "max_result must be between 1 and 100",
-            )),
+            _ => Err(PortalError::new(K::InvalidRequest, "max_result must be between 1 and 100")),
         },
     }
 }
@@ -97,9 +76,7 @@ fn decode_token(pairs: &[(String, String)], scope: &str) -> Result<usize, Portal
         return Ok(0);
     };
     let bad = || PortalError::new(K::InvalidRequest, "Invalid next token");
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(t)
-        .map_err(|_| bad())?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(t).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
     let (s, offset) = text.rsplit_once('\n').ok_or_else(bad)?;
     if s != scope {
@@ -108,26 +85,14 @@ fn decode_token(pairs: &[(String, String)], scope: &str) -> Result<usize, Portal
     offset.parse().map_err(|_| bad())
 }
 
-fn page<T: Clone>(
-    items: &[T],
-    offset: usize,
-    size: usize,
-    scope: &str,
-) -> (Vec<T>, Option<String>) {
+fn page<T: Clone>(items: &[T], offset: usize, size: usize, scope: &str) -> (Vec<T>, Option<String>) {
     let end = offset.saturating_add(size).min(items.len());
-    let slice = items
-        .get(offset.min(items.len())..end)
-        .unwrap_or(&[])
-        .to_vec();
+    let slice = items.get(offset.min(items.len())..end).unwrap_or(&[]).to_vec();
     let next = (end < items.len()).then(|| encode_token(scope, end));
     (slice, next)
 }
 
-pub async fn list_accounts(
-    AxumState(sh): Shr,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub async fn list_accounts(AxumState(sh): Shr, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     match list_accounts_inner(&sh, &headers, &q).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),
@@ -157,11 +122,7 @@ async fn list_accounts_inner(
     Ok(body)
 }
 
-pub async fn list_account_roles(
-    AxumState(sh): Shr,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub async fn list_account_roles(AxumState(sh): Shr, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     match list_roles_inner(&sh, &headers, &q).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),
@@ -187,11 +148,8 @@ async fn list_roles_inner(
         .iter()
         .find(|a| a.id == account_id)
         .ok_or_else(|| PortalError::new(K::ResourceNotFound, "Account not found"))?;
-    let list: Vec<serde_json::Value> = account
-        .roles
-        .iter()
-        .map(|r| serde_json::json!({"roleName": r, "accountId": account.id}))
-        .collect();
+    let list: Vec<serde_json::Value> =
+        account.roles.iter().map(|r| serde_json::json!({"roleName": r, "accountId": account.id})).collect();
     let (items, next) = page(&list, offset, size, &scope);
     let mut body = serde_json::json!({ "roleList": items });
     if let Some(n) = next {
@@ -200,11 +158,7 @@ async fn list_roles_inner(
     Ok(body)
 }
 
-pub async fn get_role_credentials(
-    AxumState(sh): Shr,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub async fn get_role_credentials(AxumState(sh): Shr, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     match credentials_inner(&sh, &headers, &q).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),
@@ -221,16 +175,10 @@ async fn credentials_inner(
     let role_name = param(&pairs, "role_name").filter(|s| !s.is_empty());
     let account_id = param(&pairs, "account_id").filter(|s| !s.is_empty());
     let (Some(role_name), Some(account_id)) = (role_name, account_id) else {
-        return Err(PortalError::new(
-            K::InvalidRequest,
-            "role_name and account_id are required",
-        ));
+        return Err(PortalError::new(K::InvalidRequest, "role_name and account_id are required"));
     };
     let mut st = sh.lock();
-    let assigned = st
-        .accounts
-        .iter()
-        .any(|a| a.id == account_id && a.roles.iter().any(|r| r == role_name));
+    let assigned = st.accounts.iter().any(|a| a.id == account_id && a.roles.iter().any(|r| r == role_name));
     if !assigned {
         return Err(PortalError::new(K::Forbidden, "No access"));
     }

@@ -25,11 +25,7 @@ pub struct Shared {
 impl Shared {
     pub fn new(base_url: String, config: Config) -> Shared {
         let throttles = Throttles::new(&config.throttle);
-        Shared {
-            base_url,
-            state: Mutex::new(State::new(config)),
-            throttles,
-        }
+        Shared { base_url, state: Mutex::new(State::new(config)), throttles }
     }
 
     /// Lock the state. A panic elsewhere (caught per request) must not take the emulator down,
@@ -182,11 +178,7 @@ impl State {
     }
 
     pub fn user_name(&self, user: usize) -> String {
-        self.config
-            .users
-            .get(user)
-            .map(|u| u.name.clone())
-            .unwrap_or_else(|| "emulator-user".into())
+        self.config.users.get(user).map(|u| u.name.clone()).unwrap_or_else(|| "emulator-user".into())
     }
 
     /// Approve (or deny) a pending device code by its user code. False when there is no such
@@ -199,11 +191,7 @@ impl State {
         let now = self.now_ms();
         match self.devices.get_mut(&device_code) {
             Some(d) if d.status == DeviceStatus::Pending && now < d.expires_at_ms => {
-                d.status = if approve {
-                    DeviceStatus::Approved
-                } else {
-                    DeviceStatus::Denied
-                };
+                d.status = if approve { DeviceStatus::Approved } else { DeviceStatus::Denied };
                 d.user = user;
                 true
             }
@@ -215,14 +203,7 @@ impl State {
     pub fn issue_tokens(&mut self, client_id: &str, user: usize) -> IssuedTokens {
         let session = self.next_session;
         self.next_session += 1;
-        self.sessions.insert(
-            session,
-            Session {
-                user,
-                client_id: client_id.to_string(),
-                ended: false,
-            },
-        );
+        self.sessions.insert(session, Session { user, client_id: client_id.to_string(), ended: false });
         self.issue_for_session(session)
     }
 
@@ -234,27 +215,11 @@ impl State {
         let refresh_token = format!("aor{}", random_string(120));
         let access_life = self.config.access_token_lifetime_secs;
         let refresh_life = self.config.refresh_token_lifetime_secs;
-        self.access_tokens.insert(
-            access_token.clone(),
-            Token {
-                session,
-                expires_at_ms: now + access_life * 1000,
-                revoked: false,
-            },
-        );
-        self.refresh_tokens.insert(
-            refresh_token.clone(),
-            Token {
-                session,
-                expires_at_ms: now + refresh_life * 1000,
-                revoked: false,
-            },
-        );
-        IssuedTokens {
-            access_token,
-            refresh_token,
-            expires_in: access_life,
-        }
+        self.access_tokens
+            .insert(access_token.clone(), Token { session, expires_at_ms: now + access_life * 1000, revoked: false });
+        self.refresh_tokens
+            .insert(refresh_token.clone(), Token { session, expires_at_ms: now + refresh_life * 1000, revoked: false });
+        IssuedTokens { access_token, refresh_token, expires_in: access_life }
     }
 
     /// The user behind a live access token, or None for unknown, expired, revoked or
@@ -290,10 +255,7 @@ pub struct IssuedTokens {
 }
 
 pub fn wall_clock_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 /// Unguessable alphanumeric text for tokens, codes and secrets.
@@ -305,29 +267,21 @@ pub fn random_string(len: usize) -> String {
 pub fn random_upper(len: usize) -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let mut rng = rand::rng();
-    (0..len)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect()
+    (0..len).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect()
 }
 
 /// A user code like `BCDF-GHJK`: consonants only, so it spells no words and has no 0/O, 1/I.
 pub fn new_user_code() -> String {
     const CHARS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
     let mut rng = rand::rng();
-    let mut s: String = (0..8)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect();
+    let mut s: String = (0..8).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect();
     s.insert(4, '-');
     s
 }
 
 /// People type codes in lower case and without the dash.
 pub fn normalize_user_code(code: &str) -> String {
-    let letters: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase();
+    let letters: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
     if letters.len() == 8 {
         format!("{}-{}", &letters[..4], &letters[4..])
     } else {
@@ -340,14 +294,7 @@ pub fn request_id() -> String {
     let mut rng = rand::rng();
     let b: [u8; 16] = rng.random();
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
 }
 
 #[cfg(test)]

@@ -17,32 +17,17 @@ use crate::state::{self, Shared};
 
 type Shr = AxumState<Arc<Shared>>;
 
-pub async fn handle(
-    AxumState(sh): Shr,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
+pub async fn handle(AxumState(sh): Shr, headers: HeaderMap, RawQuery(q): RawQuery, body: Bytes) -> Response {
     // Parameters may come in the form body (POST) or the query string (GET, presigned).
     let mut params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     params.extend(form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()).into_owned());
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     if get("Action").as_deref() != Some("GetCallerIdentity") {
         sh.count("StsOther");
         return StsError::invalid_action().into_response();
     }
     crate::enter_api(&sh, "GetCallerIdentity").await;
-    match caller_identity(
-        &sh,
-        &headers,
-        get("X-Amz-Credential"),
-        get("X-Amz-Security-Token"),
-    ) {
+    match caller_identity(&sh, &headers, get("X-Amz-Credential"), get("X-Amz-Security-Token")) {
         Ok(xml) => ([("content-type", "text/xml")], xml).into_response(),
         Err(e) => e.into_response(),
     }
@@ -68,16 +53,10 @@ fn caller_identity(
         .and_then(access_key_from_authorization)
         .or_else(|| presigned_credential.and_then(|c| c.split('/').next().map(String::from)))
         .ok_or_else(StsError::missing_authentication)?;
-    let session_token = headers
-        .get("x-amz-security-token")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from)
-        .or(presigned_token);
+    let session_token =
+        headers.get("x-amz-security-token").and_then(|v| v.to_str().ok()).map(String::from).or(presigned_token);
     let st = sh.lock();
-    let creds = st
-        .role_credentials
-        .get(&key)
-        .ok_or_else(StsError::invalid_client_token_id)?;
+    let creds = st.role_credentials.get(&key).ok_or_else(StsError::invalid_client_token_id)?;
     if session_token.is_some_and(|t| t != creds.session_token) {
         return Err(StsError::invalid_client_token_id());
     }
@@ -105,11 +84,7 @@ fn caller_identity(
 fn role_id(account: &str, role: &str) -> String {
     let digest = Sha256::digest(format!("{account}/{role}").as_bytes());
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let tail: String = digest
-        .iter()
-        .take(17)
-        .map(|b| CHARS[(*b as usize) % CHARS.len()] as char)
-        .collect();
+    let tail: String = digest.iter().take(17).map(|b| CHARS[(*b as usize) % CHARS.len()] as char).collect();
     format!("AROA{tail}")
 }
 

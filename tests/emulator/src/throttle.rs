@@ -28,12 +28,7 @@ struct Bucket {
 
 impl Bucket {
     fn new(rps: f64, burst: f64) -> Bucket {
-        Bucket {
-            rps,
-            burst,
-            tokens: burst,
-            last: Instant::now(),
-        }
+        Bucket { rps, burst, tokens: burst, last: Instant::now() }
     }
 
     fn try_take(&mut self) -> bool {
@@ -76,10 +71,8 @@ impl Throttles {
 
     /// Install new rates; buckets start full.
     pub fn reconfigure(&self, cfg: &Throttle) {
-        *self.listing.lock().unwrap_or_else(|e| e.into_inner()) =
-            bucket(cfg.listing_rps, cfg.burst);
-        *self.credentials.lock().unwrap_or_else(|e| e.into_inner()) =
-            bucket(cfg.credentials_rps, cfg.burst);
+        *self.listing.lock().unwrap_or_else(|e| e.into_inner()) = bucket(cfg.listing_rps, cfg.burst);
+        *self.credentials.lock().unwrap_or_else(|e| e.into_inner()) = bucket(cfg.credentials_rps, cfg.burst);
     }
 
     /// True when the call may proceed.
@@ -108,26 +101,15 @@ mod tests {
     #[test]
     fn admits_no_more_than_the_rate_over_simulated_time() {
         let start = Instant::now();
-        let mut b = Bucket {
-            rps: 10.0,
-            burst: 1.0,
-            tokens: 1.0,
-            last: start,
-        };
+        let mut b = Bucket { rps: 10.0, burst: 1.0, tokens: 1.0, last: start };
         // A greedy client asking every millisecond for 3 simulated seconds.
-        let admitted = (0..3000)
-            .filter(|ms| b.try_take_at(start + std::time::Duration::from_millis(*ms)))
-            .count();
+        let admitted = (0..3000).filter(|ms| b.try_take_at(start + std::time::Duration::from_millis(*ms))).count();
         assert!((30..=31).contains(&admitted), "admitted {admitted}");
     }
 
     #[test]
     fn burst_then_refuse() {
-        let t = Throttles::new(&Throttle {
-            listing_rps: Some(0.001),
-            credentials_rps: None,
-            burst: Some(3.0),
-        });
+        let t = Throttles::new(&Throttle { listing_rps: Some(0.001), credentials_rps: None, burst: Some(3.0) });
         let admitted = (0..10).filter(|_| t.admit(Group::Listing)).count();
         assert_eq!(admitted, 3);
         assert!(t.admit(Group::Credentials));

@@ -31,8 +31,5 @@ async fn usable_from_a_current_thread_runtime() {
 async fn usable_from_a_multi_thread_runtime() {
     let emu = Emulator::start(Config::default()).unwrap();
     let resp = get(emu.url(), "/start").await;
-    assert!(
-        resp.starts_with("HTTP/1.1 200") && resp.contains("id=\"account-list\""),
-        "{resp}"
-    );
+    assert!(resp.starts_with("HTTP/1.1 200") && resp.contains("id=\"account-list\""), "{resp}");
 }

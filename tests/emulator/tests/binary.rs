@@ -25,46 +25,24 @@ fn spawn(args: &[&str]) -> (Running, String) {
         .expect("spawn idc-emulator");
     let mut running = Running(child);
     let mut line = String::new();
-    BufReader::new(running.0.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read ready line");
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("ready line: {line:?}"))
-        .to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && !url.ends_with('/'),
-        "{url}"
-    );
+    BufReader::new(running.0.stdout.take().expect("stdout")).read_line(&mut line).expect("read ready line");
+    let url =
+        line.trim_end().strip_prefix("listening on ").unwrap_or_else(|| panic!("ready line: {line:?}")).to_string();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with('/'), "{url}");
     (running, url)
 }
 
 fn accounts(url: &str) -> Vec<serde_json::Value> {
-    reqwest::blocking::get(format!("{url}/admin/accounts"))
-        .unwrap()
-        .json()
-        .unwrap()
+    reqwest::blocking::get(format!("{url}/admin/accounts")).unwrap().json().unwrap()
 }
 
 #[test]
 fn flags_shape_the_emulator() {
-    let (_child, url) = spawn(&[
-        "--port",
-        "0",
-        "--accounts",
-        "7",
-        "--roles-per-account",
-        "3",
-        "--auto-approve",
-    ]);
+    let (_child, url) = spawn(&["--port", "0", "--accounts", "7", "--roles-per-account", "3", "--auto-approve"]);
     let list = accounts(&url);
     assert_eq!(list.len(), 7);
     assert_eq!(list[0]["roles"].as_array().unwrap().len(), 3);
-    let config: serde_json::Value = reqwest::blocking::get(format!("{url}/admin/config"))
-        .unwrap()
-        .json()
-        .unwrap();
+    let config: serde_json::Value = reqwest::blocking::get(format!("{url}/admin/config")).unwrap().json().unwrap();
     assert_eq!(config["autoApprove"], true);
 }
 
@@ -83,10 +61,7 @@ fn config_file_is_read_and_flags_override_it() {
     drop(f);
     let (_child, url) = spawn(&["--config", path.to_str().unwrap(), "--throttle-rps", "2"]);
     assert_eq!(accounts(&url)[0]["name"], "Prod 本番 (EU) #1");
-    let config: serde_json::Value = reqwest::blocking::get(format!("{url}/admin/config"))
-        .unwrap()
-        .json()
-        .unwrap();
+    let config: serde_json::Value = reqwest::blocking::get(format!("{url}/admin/config")).unwrap().json().unwrap();
     assert_eq!(config["pollIntervalSecs"], 9);
     assert_eq!(config["throttle"]["listingRps"], 2.0);
     let _ = std::fs::remove_dir_all(&dir);
@@ -98,25 +73,13 @@ fn bad_config_exits_with_a_message() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bad.json");
     std::fs::write(&path, r#"{"acounts": 3}"#).unwrap();
-    let out = Command::new(BIN)
-        .args(["--config", path.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(["--config", path.to_str().unwrap()]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        out.stdout.is_empty(),
-        "nothing but the ready line ever goes to stdout"
-    );
+    assert!(out.stdout.is_empty(), "nothing but the ready line ever goes to stdout");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("invalid config") && err.contains("acounts"),
-        "{err}"
-    );
+    assert!(err.contains("invalid config") && err.contains("acounts"), "{err}");
 
-    let out = Command::new(BIN)
-        .args(["--config", "/nonexistent/idc.json"])
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(["--config", "/nonexistent/idc.json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,10 +9,7 @@ use idc_emulator::config::{AccountSpec, Accounts, Config, Faults, Throttle};
 use serde_json::json;
 
 fn accounts(n: u32) -> Config {
-    Config {
-        accounts: Accounts::Count(n),
-        ..Config::default()
-    }
+    Config { accounts: Accounts::Count(n), ..Config::default() }
 }
 
 #[test]
@@ -44,23 +41,10 @@ fn list_accounts_pages_through_everything() {
     assert_eq!(api.emu.counts().get("ListAccounts"), Some(&3));
 
     let r = api.portal("/assignment/accounts", &t.access);
-    assert_eq!(
-        r.body["accountList"].as_array().unwrap().len(),
-        100,
-        "default page size"
-    );
-    for bad in [
-        "max_result=0",
-        "max_result=101",
-        "max_result=x",
-        "next_token=garbage!",
-    ] {
+    assert_eq!(r.body["accountList"].as_array().unwrap().len(), 100, "default page size");
+    for bad in ["max_result=0", "max_result=101", "max_result=x", "next_token=garbage!"] {
         let r = api.portal(&format!("/assignment/accounts?{bad}"), &t.access);
-        assert_eq!(
-            (r.status, r.err()),
-            (400, "InvalidRequestException"),
-            "{bad}"
-        );
+        assert_eq!((r.status, r.err()), (400, "InvalidRequestException"), "{bad}");
     }
 }
 
@@ -70,30 +54,15 @@ fn urlencode(s: &str) -> String {
 
 #[test]
 fn list_account_roles_pages_and_knows_its_accounts() {
-    let api = Api::new(Config {
-        roles_per_account: 3,
-        ..accounts(2)
-    });
+    let api = Api::new(Config { roles_per_account: 3, ..accounts(2) });
     let (_, t) = api.login();
     let r = api.portal("/assignment/accounts", &t.access);
-    let account = r.body["accountList"][0]["accountId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = api.portal(
-        &format!("/assignment/roles?account_id={account}&max_result=2"),
-        &t.access,
-    );
+    let account = r.body["accountList"][0]["accountId"].as_str().unwrap().to_string();
+    let r = api.portal(&format!("/assignment/roles?account_id={account}&max_result=2"), &t.access);
     assert_eq!(r.body["roleList"].as_array().unwrap().len(), 2);
     assert_eq!(r.body["roleList"][0]["accountId"], account.as_str());
     let next = r.body["nextToken"].as_str().unwrap().to_string();
-    let r = api.portal(
-        &format!(
-            "/assignment/roles?account_id={account}&next_token={}",
-            urlencode(&next)
-        ),
-        &t.access,
-    );
+    let r = api.portal(&format!("/assignment/roles?account_id={account}&next_token={}", urlencode(&next)), &t.access);
     assert_eq!(r.body["roleList"].as_array().unwrap().len(), 1);
     assert!(r.body.get("nextToken").is_none());
 
@@ -105,60 +74,28 @@ fn list_account_roles_pages_and_knows_its_accounts() {
 
 #[test]
 fn unauthorized_tokens_get_401() {
-    let api = Api::new(Config {
-        access_token_lifetime_secs: 100,
-        ..accounts(1)
-    });
-    let r = api
-        .http
-        .get(api.url("/assignment/accounts"))
-        .send()
-        .unwrap();
+    let api = Api::new(Config { access_token_lifetime_secs: 100, ..accounts(1) });
+    let r = api.http.get(api.url("/assignment/accounts")).send().unwrap();
     assert_eq!(r.status().as_u16(), 401, "no token header");
     let r = api.portal("/assignment/accounts", "aoaUnknown");
     assert_eq!((r.status, r.err()), (401, "UnauthorizedException"));
-    assert_eq!(
-        r.body,
-        json!({"message": "Session token not found or invalid"})
-    );
+    assert_eq!(r.body, json!({"message": "Session token not found or invalid"}));
 
     let (_, t) = api.login();
     let r = api.post_json("/admin/tokens/revoke", &json!({"accessToken": t.access}));
     assert_eq!(r.status, 200);
-    assert_eq!(
-        api.portal("/assignment/accounts", &t.access).status,
-        401,
-        "revoked"
-    );
+    assert_eq!(api.portal("/assignment/accounts", &t.access).status, 401, "revoked");
 
     let (_, t) = api.login();
     assert_eq!(api.portal("/assignment/accounts", &t.access).status, 200);
     api.emu.advance_clock(101);
-    assert_eq!(
-        api.portal("/assignment/accounts", &t.access).status,
-        401,
-        "expired"
-    );
+    assert_eq!(api.portal("/assignment/accounts", &t.access).status, 401, "expired");
 
     let (_, t) = api.login();
-    let r = api
-        .http
-        .post(api.url("/logout"))
-        .header("x-amz-sso_bearer_token", &t.access)
-        .send()
-        .unwrap();
+    let r = api.http.post(api.url("/logout")).header("x-amz-sso_bearer_token", &t.access).send().unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    assert_eq!(
-        api.portal("/assignment/accounts", &t.access).status,
-        401,
-        "logged out"
-    );
-    let r = api
-        .http
-        .post(api.url("/logout"))
-        .header("x-amz-sso_bearer_token", &t.access)
-        .send()
-        .unwrap();
+    assert_eq!(api.portal("/assignment/accounts", &t.access).status, 401, "logged out");
+    let r = api.http.post(api.url("/logout")).header("x-amz-sso_bearer_token", &t.access).send().unwrap();
     assert_eq!(r.status().as_u16(), 401, "second logout");
 }
 
@@ -166,10 +103,7 @@ fn sts_call(api: &Api, access_key: &str, session_token: &str) -> (u16, String) {
     let r = api
         .http
         .post(api.url("/"))
-        .header(
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )
+        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
         .header(
             "authorization",
             format!(
@@ -197,26 +131,17 @@ fn role_credentials_pass_sts() {
     };
     let api = Api::new(explicit);
     let (_, t) = api.login();
-    let r = api.portal(
-        "/federation/credentials?role_name=ReadOnly&account_id=111122223333",
-        &t.access,
-    );
+    let r = api.portal("/federation/credentials?role_name=ReadOnly&account_id=111122223333", &t.access);
     assert_eq!(r.status, 200, "{}", r.text);
     let creds = &r.body["roleCredentials"];
     let key = creds["accessKeyId"].as_str().unwrap();
     assert!(key.starts_with("ASIA") && key.len() == 20, "{key}");
     let expiration = creds["expiration"].as_u64().unwrap();
-    assert!(
-        expiration > 1_000_000_000_000,
-        "epoch milliseconds: {expiration}"
-    );
+    assert!(expiration > 1_000_000_000_000, "epoch milliseconds: {expiration}");
 
     let (status, xml) = sts_call(&api, key, creds["sessionToken"].as_str().unwrap());
     assert_eq!(status, 200, "{xml}");
-    assert!(
-        xml.contains("<Arn>arn:aws:sts::111122223333:assumed-role/ReadOnly/emulator-user</Arn>"),
-        "{xml}"
-    );
+    assert!(xml.contains("<Arn>arn:aws:sts::111122223333:assumed-role/ReadOnly/emulator-user</Arn>"), "{xml}");
     assert!(xml.contains("<Account>111122223333</Account>"));
 
     let (status, xml) = sts_call(&api, "ASIAUNKNOWNKEY000000", "x");
@@ -225,10 +150,7 @@ fn role_credentials_pass_sts() {
     let (status, _) = sts_call(&api, key, "not-the-session-token");
     assert_eq!(status, 403);
 
-    let r = api.portal(
-        "/federation/credentials?role_name=Billing&account_id=111122223333",
-        &t.access,
-    );
+    let r = api.portal("/federation/credentials?role_name=Billing&account_id=111122223333", &t.access);
     assert_eq!((r.status, r.err()), (403, "ForbiddenException"));
     let r = api.portal("/federation/credentials?role_name=ReadOnly", &t.access);
     assert_eq!((r.status, r.err()), (400, "InvalidRequestException"));
@@ -238,11 +160,7 @@ fn role_credentials_pass_sts() {
 #[test]
 fn throttle_answers_429_and_counts_it() {
     let cfg = Config {
-        throttle: Throttle {
-            listing_rps: Some(0.001),
-            credentials_rps: None,
-            burst: Some(2.0),
-        },
+        throttle: Throttle { listing_rps: Some(0.001), credentials_rps: None, burst: Some(2.0) },
         ..accounts(1)
     };
     let api = Api::new(cfg);
@@ -264,20 +182,11 @@ fn throttle_answers_429_and_counts_it() {
 
 #[test]
 fn injected_server_errors() {
-    let api = Api::new(Config {
-        faults: Faults {
-            server_error_rate: 1.0,
-            ..Faults::default()
-        },
-        ..accounts(1)
-    });
+    let api = Api::new(Config { faults: Faults { server_error_rate: 1.0, ..Faults::default() }, ..accounts(1) });
     let (_, t) = api.login();
     let r = api.portal("/assignment/accounts", &t.access);
     assert_eq!((r.status, r.err()), (500, "InternalServerException"));
-    api.post_json(
-        "/admin/config",
-        &json!({"faults": {"serverErrorRate": 0.0}}),
-    );
+    api.post_json("/admin/config", &json!({"faults": {"serverErrorRate": 0.0}}));
     assert_eq!(api.portal("/assignment/accounts", &t.access).status, 200);
 }
 
@@ -297,30 +206,12 @@ fn admin_config_changes_grants_at_run_time() {
         "emailAddress": "aws+123456789012@example.com"}])
     );
     let r = api.portal("/assignment/roles?account_id=123456789012", &t.access);
-    assert_eq!(
-        r.body["roleList"],
-        json!([{"roleName": "OnlyRole", "accountId": "123456789012"}])
-    );
-    assert_eq!(
-        api.post_json("/admin/config", &json!({"noSuchField": 1}))
-            .status,
-        400
-    );
+    assert_eq!(r.body["roleList"], json!([{"roleName": "OnlyRole", "accountId": "123456789012"}]));
+    assert_eq!(api.post_json("/admin/config", &json!({"noSuchField": 1})).status, 400);
     assert_eq!(api.post_raw("/admin/config", "{oops").status, 400);
-    assert_eq!(
-        api.post_json("/admin/config", &json!({"accounts": 1_000_000_000}))
-            .status,
-        400,
-        "absurd size"
-    );
+    assert_eq!(api.post_json("/admin/config", &json!({"accounts": 1_000_000_000})).status, 400, "absurd size");
 
-    let counts: serde_json::Value = api
-        .http
-        .get(api.url("/admin/counts"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let counts: serde_json::Value = api.http.get(api.url("/admin/counts")).send().unwrap().json().unwrap();
     assert_eq!(counts["ListAccounts"], 1);
     assert_eq!(api.post_json("/admin/counts/reset", &json!({})).status, 200);
     assert!(api.emu.counts().is_empty());
@@ -331,29 +222,10 @@ fn device_pages_approve_a_code() {
     let api = Api::new(Config::default());
     let c = api.register(json!({}));
     let (device, user, _) = api.start_device(&c);
-    let html = api
-        .http
-        .get(api.url(&format!("/device?user_code={user}")))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    assert!(
-        html.contains(&user) && html.contains("id=\"confirm-code\""),
-        "{html}"
-    );
-    let html = api
-        .http
-        .post(api.url("/device/confirm"))
-        .form(&[("user_code", &user)])
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    assert!(
-        html.contains("id=\"allow-access\"") && html.contains("test-client"),
-        "{html}"
-    );
+    let html = api.http.get(api.url(&format!("/device?user_code={user}"))).send().unwrap().text().unwrap();
+    assert!(html.contains(&user) && html.contains("id=\"confirm-code\""), "{html}");
+    let html = api.http.post(api.url("/device/confirm")).form(&[("user_code", &user)]).send().unwrap().text().unwrap();
+    assert!(html.contains("id=\"allow-access\"") && html.contains("test-client"), "{html}");
     let r = api
         .http
         .post(api.url("/device/decide"))
@@ -363,13 +235,7 @@ fn device_pages_approve_a_code() {
     assert!(r.text().unwrap().contains("id=\"device-approved\""));
     assert_eq!(api.poll(&c, &device).status, 200);
 
-    let html = api
-        .http
-        .get(api.url("/device?user_code=QQQQ-QQQQ"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let html = api.http.get(api.url("/device?user_code=QQQQ-QQQQ")).send().unwrap().text().unwrap();
     assert!(html.contains("id=\"code-error\""));
 }
 
@@ -385,17 +251,8 @@ fn start_page_lists_accounts_escaped() {
         ..Config::default()
     };
     let api = Api::new(cfg);
-    let html = api
-        .http
-        .get(api.url("/start"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    assert!(
-        html.contains("&lt;b&gt;Prod&lt;/b&gt; 本番") && !html.contains("<b>Prod"),
-        "{html}"
-    );
+    let html = api.http.get(api.url("/start")).send().unwrap().text().unwrap();
+    assert!(html.contains("&lt;b&gt;Prod&lt;/b&gt; 本番") && !html.contains("<b>Prod"), "{html}");
     assert!(html.contains("data-role-name=\"Admin\""));
 }
 
@@ -407,34 +264,16 @@ fn cors_preflight_and_headers() {
         .request(reqwest::Method::OPTIONS, api.url("/assignment/accounts"))
         .header("origin", "chrome-extension://abc")
         .header("access-control-request-method", "GET")
-        .header(
-            "access-control-request-headers",
-            "x-amz-sso_bearer_token,authorization",
-        )
+        .header("access-control-request-headers", "x-amz-sso_bearer_token,authorization")
         .send()
         .unwrap();
     assert!(r.status().is_success());
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
-    let allowed = r.headers()["access-control-allow-headers"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        allowed.contains("x-amz-sso_bearer_token") && allowed.contains("authorization"),
-        "{allowed}"
-    );
-    let r = api
-        .http
-        .post(api.url("/token"))
-        .header("origin", "http://page")
-        .body("{")
-        .send()
-        .unwrap();
+    let allowed = r.headers()["access-control-allow-headers"].to_str().unwrap().to_string();
+    assert!(allowed.contains("x-amz-sso_bearer_token") && allowed.contains("authorization"), "{allowed}");
+    let r = api.http.post(api.url("/token")).header("origin", "http://page").body("{").send().unwrap();
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
-    assert!(r.headers()["access-control-expose-headers"]
-        .to_str()
-        .unwrap()
-        .contains("x-amzn-errortype"));
+    assert!(r.headers()["access-control-expose-headers"].to_str().unwrap().contains("x-amzn-errortype"));
 }
 
 /// Many concurrent callers against a throttle: every call is answered 200 or 429, every call is
@@ -444,11 +283,7 @@ fn cors_preflight_and_headers() {
 fn concurrent_listing_under_throttle_is_honest() {
     let rps = 40.0;
     let api = Api::new(Config {
-        throttle: Throttle {
-            listing_rps: Some(rps),
-            credentials_rps: None,
-            burst: None,
-        },
+        throttle: Throttle { listing_rps: Some(rps), credentials_rps: None, burst: None },
         ..accounts(3)
     });
     let (_, t) = api.login();
@@ -456,17 +291,10 @@ fn concurrent_listing_under_throttle_is_honest() {
     let statuses: Vec<u16> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
             .map(|_| {
-                s.spawn(|| {
-                    (0..25)
-                        .map(|_| api.portal("/assignment/accounts", &t.access).status)
-                        .collect::<Vec<_>>()
-                })
+                s.spawn(|| (0..25).map(|_| api.portal("/assignment/accounts", &t.access).status).collect::<Vec<_>>())
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     let elapsed = started.elapsed().as_secs_f64();
     let ok = statuses.iter().filter(|s| **s == 200).count() as u64;
@@ -475,8 +303,5 @@ fn concurrent_listing_under_throttle_is_honest() {
     let counts = api.emu.counts();
     assert_eq!(counts.get("ListAccounts"), Some(&200));
     assert_eq!(counts.get("Throttled").copied().unwrap_or(0), throttled);
-    assert!(
-        ok as f64 <= 1.0 + rps * elapsed + 1e-6,
-        "{ok} admitted in {elapsed}s at {rps}/s"
-    );
+    assert!(ok as f64 <= 1.0 + rps * elapsed + 1e-6, "{ok} admitted in {elapsed}s at {rps}/s");
 }

@@ -23,7 +23,12 @@ pub fn run() -> Result<Vec<Row>> {
     // The budget case, then growth: the config size alone, and both sizes together (which would
     // show any applied × existing behaviour).
     let base = apply_median(&host, &home.0, 10_000, 3_000)?;
-    rows.push(Row::new("applyProfiles 3,000 into 10,000 profiles", ms(base), "< 100 ms", Some(base < Duration::from_millis(100))));
+    rows.push(Row::new(
+        "applyProfiles 3,000 into 10,000 profiles",
+        ms(base),
+        "< 100 ms",
+        Some(base < Duration::from_millis(100)),
+    ));
     rows.push(super::core_apply()?);
     for (existing, applied) in [(5_000, 3_000), (20_000, 3_000), (5_000, 1_500), (20_000, 6_000)] {
         let t = apply_median(&host, &home.0, existing, applied)?;
@@ -46,7 +51,12 @@ fn hello(host: &Path, home: &Path) -> Result<Row> {
     let once = || -> Result<Duration> {
         let started = Instant::now();
         let mut child = spawn(host, home)?;
-        child.stdin.take().expect("piped").write_all(&request).map_err(|e| format!("writing hello to the host: {e}"))?;
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(&request)
+            .map_err(|e| format!("writing hello to the host: {e}"))?;
         let reply = read_frame(&mut child)?;
         let status = child.wait().map_err(|e| format!("waiting for the host: {e}"))?;
         let elapsed = started.elapsed();
@@ -98,7 +108,11 @@ fn apply_median(host: &Path, home: &Path, existing: usize, applied: usize) -> Re
 
 /// 20000 -> "20,000", as the budgets are written.
 fn thousands(n: usize) -> String {
-    if n < 1000 { n.to_string() } else { format!("{},{:03}", n / 1000, n % 1000) }
+    if n < 1000 {
+        n.to_string()
+    } else {
+        format!("{},{:03}", n / 1000, n % 1000)
+    }
 }
 
 /// A hand-edited config with `profiles` managed profiles of one sso-session.

@@ -19,42 +19,27 @@ const INTERNAL_CORE_CODES: [&str; 2] = ["authorization_pending", "slow_down"];
 
 pub fn check() -> Result {
     let mut codes = BTreeSet::new();
-    codes.extend(
-        core_codes()?
-            .into_iter()
-            .filter(|c| !INTERNAL_CORE_CODES.contains(&c.as_str())),
-    );
+    codes.extend(core_codes()?.into_iter().filter(|c| !INTERNAL_CORE_CODES.contains(&c.as_str())));
     codes.extend(protocol_codes()?);
     codes.extend(js_codes(&root().join("extension/src"))?);
     let mut missing = Vec::new();
     for locale in LOCALES {
-        let path = root()
-            .join("extension/_locales")
-            .join(locale)
-            .join("messages.json");
+        let path = root().join("extension/_locales").join(locale).join("messages.json");
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let messages: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         for code in &codes {
-            let message = messages[format!("{PREFIX}{code}")]["message"]
-                .as_str()
-                .unwrap_or("");
+            let message = messages[format!("{PREFIX}{code}")]["message"].as_str().unwrap_or("");
             if message.trim().is_empty() {
                 missing.push(format!("{locale}: {PREFIX}{code}"));
             }
         }
     }
     if missing.is_empty() {
-        eprintln!(
-            "locales: all {} error codes have en and ja messages",
-            codes.len()
-        );
+        eprintln!("locales: all {} error codes have en and ja messages", codes.len());
         Ok(())
     } else {
-        Err(format!(
-            "error codes without a message in extension/_locales (add them):\n  {}",
-            missing.join("\n  ")
-        ))
+        Err(format!("error codes without a message in extension/_locales (add them):\n  {}", missing.join("\n  ")))
     }
 }
 
@@ -62,19 +47,11 @@ pub fn check() -> Result {
 fn core_codes() -> Result<Vec<String>> {
     let path = root().join("crate/src/error.rs");
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let start = text
-        .find("fn code(&self)")
-        .ok_or("crate/src/error.rs has no `fn code(&self)`")?;
+    let start = text.find("fn code(&self)").ok_or("crate/src/error.rs has no `fn code(&self)`")?;
     let body = block_after(&text[start..]).ok_or("crate/src/error.rs: `fn code` has no body")?;
-    let codes: Vec<String> = body
-        .split("=>")
-        .skip(1)
-        .filter_map(|arm| quoted(arm, '"').into_iter().next())
-        .collect();
+    let codes: Vec<String> = body.split("=>").skip(1).filter_map(|arm| quoted(arm, '"').into_iter().next()).collect();
     if codes.is_empty() {
-        return Err(
-            "found no codes in `Error::code()` (crate/src/error.rs): update this check".into(),
-        );
+        return Err("found no codes in `Error::code()` (crate/src/error.rs): update this check".into());
     }
     Ok(codes)
 }
@@ -83,9 +60,7 @@ fn core_codes() -> Result<Vec<String>> {
 fn protocol_codes() -> Result<Vec<String>> {
     let path = root().join("crate/src/protocol/errors.rs");
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let start = text
-        .find("const ALL")
-        .ok_or("crate/src/protocol/errors.rs has no `const ALL`")?;
+    let start = text.find("const ALL").ok_or("crate/src/protocol/errors.rs has no `const ALL`")?;
     let list = &text[start..];
     let list = &list[list.find('=').ok_or("`ALL` has no value")?..];
     let list = &list[..list.find("];").ok_or("`ALL` is not an array")?];
@@ -121,9 +96,7 @@ fn codes_in_js(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices("Error(") {
         let before = &text[..at];
-        let class_start = before
-            .rfind(|c: char| !c.is_alphanumeric() && c != '_')
-            .map_or(0, |i| i + 1);
+        let class_start = before.rfind(|c: char| !c.is_alphanumeric() && c != '_').map_or(0, |i| i + 1);
         if !before[..class_start].ends_with("new ") || BUILT_IN.contains(&&before[class_start..]) {
             continue;
         }
@@ -134,16 +107,9 @@ fn codes_in_js(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(i) = rest.find("code") {
         let after = rest[i + 4..].trim_start();
-        let preceded = rest[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        let assigned =
-            after.starts_with(':') || (after.starts_with('=') && !after.starts_with("=="));
-        if assigned
-            && !preceded
-            && !rest[i + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-        {
+        let preceded = rest[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let assigned = after.starts_with(':') || (after.starts_with('=') && !after.starts_with("=="));
+        if assigned && !preceded && !rest[i + 4..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
             let value = &after[1..];
             let value = &value[..value.find([';', ',', '}', '\n']).unwrap_or(value.len())];
             out.extend(values_in(value));
@@ -222,16 +188,7 @@ mod tests {
                   const code = el('code', {}, [c]);\n";
         let mut got = codes_in_js(js);
         got.sort();
-        assert_eq!(
-            got,
-            [
-                "host_disconnected",
-                "host_error",
-                "host_missing",
-                "no_answer",
-                "not_listed"
-            ]
-        );
+        assert_eq!(got, ["host_disconnected", "host_error", "host_missing", "no_answer", "not_listed"]);
     }
 
     #[test]

@@ -30,12 +30,7 @@ impl Reply {
             .map(|s| s.split(':').next().unwrap_or("").to_string());
         let text = r.text().expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            error_type,
-            body,
-            text,
-        }
+        Reply { status, error_type, body, text }
     }
 
     pub fn err(&self) -> &str {
@@ -56,10 +51,7 @@ pub struct Tokens {
 impl Api {
     pub fn new(config: Config) -> Api {
         let emu = Emulator::start(config).expect("emulator starts");
-        let http = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Api { emu, http }
     }
 
@@ -68,33 +60,18 @@ impl Api {
     }
 
     pub fn post_json(&self, path: &str, body: &Value) -> Reply {
-        Reply::from(
-            self.http
-                .post(self.url(path))
-                .json(body)
-                .send()
-                .expect("send"),
-        )
+        Reply::from(self.http.post(self.url(path)).json(body).send().expect("send"))
     }
 
     pub fn post_raw(&self, path: &str, body: &'static str) -> Reply {
         Reply::from(
-            self.http
-                .post(self.url(path))
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .expect("send"),
+            self.http.post(self.url(path)).header("content-type", "application/json").body(body).send().expect("send"),
         )
     }
 
     pub fn portal(&self, path_and_query: &str, token: &str) -> Reply {
         Reply::from(
-            self.http
-                .get(self.url(path_and_query))
-                .header("x-amz-sso_bearer_token", token)
-                .send()
-                .expect("send"),
+            self.http.get(self.url(path_and_query)).header("x-amz-sso_bearer_token", token).send().expect("send"),
         )
     }
 
@@ -107,10 +84,7 @@ impl Api {
         assert_eq!(r.status, 200, "{}", r.text);
         Registration {
             id: r.body["clientId"].as_str().expect("clientId").into(),
-            secret: r.body["clientSecret"]
-                .as_str()
-                .expect("clientSecret")
-                .into(),
+            secret: r.body["clientSecret"].as_str().expect("clientSecret").into(),
         }
     }
 
@@ -121,10 +95,7 @@ impl Api {
             &json!({"clientId": c.id, "clientSecret": c.secret, "startUrl": self.url("/start")}),
         );
         assert_eq!(r.status, 200, "{}", r.text);
-        let device = r.body["deviceCode"]
-            .as_str()
-            .expect("deviceCode")
-            .to_string();
+        let device = r.body["deviceCode"].as_str().expect("deviceCode").to_string();
         let user = r.body["userCode"].as_str().expect("userCode").to_string();
         (device, user, r.body)
     }
@@ -154,10 +125,7 @@ impl Api {
         assert_eq!(r.status, 200, "{}", r.text);
         let t = Tokens {
             access: r.body["accessToken"].as_str().expect("accessToken").into(),
-            refresh: r.body["refreshToken"]
-                .as_str()
-                .expect("refreshToken")
-                .into(),
+            refresh: r.body["refreshToken"].as_str().expect("refreshToken").into(),
         };
         (c, t)
     }
