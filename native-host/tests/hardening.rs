@@ -97,6 +97,16 @@ fn a_fifo_in_the_cli_cache_never_blocks_the_host() {
         limit,
     );
     assert_eq!(reply["ok"], true, "{reply}");
+
+    // A FIFO in place of a token file: `status` reports the session without a token.
+    let token = aws.join("sso/cache").join(ssobridge_core::token_cache::cache_file_name("corp"));
+    std::fs::remove_file(&token).unwrap_or_default();
+    let c_path = std::ffi::CString::new(token.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let reply = request_within(home.path(), &json!({"id": 4, "action": "status"}), limit);
+    assert_eq!(reply["ok"], true, "{reply}");
+    assert!(reply["result"]["sessions"][0].get("token").is_none(), "{reply}");
 }
 
 #[test]

@@ -48,14 +48,7 @@ impl SessionConfig {
     /// Checks the fields and returns the endpoints to talk to.
     pub fn validate(&self) -> Result<Endpoints, Error> {
         crate::names::check_name(&self.session_name).map_err(|e| Error::invalid_input("sessionName", e.to_string()))?;
-        let rest = self
-            .start_url
-            .strip_prefix("https://")
-            .or_else(|| self.start_url.strip_prefix("http://"))
-            .ok_or_else(|| Error::invalid_input("startUrl", "must start with https://"))?;
-        if rest.is_empty() || self.start_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::invalid_input("startUrl", "is not a URL"));
-        }
+        crate::fields::start_url("startUrl", &self.start_url)?;
         for scope in &self.scopes {
             if scope.is_empty() || scope.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return Err(Error::invalid_input("scopes", "a scope is empty or contains spaces"));

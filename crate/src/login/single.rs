@@ -51,7 +51,9 @@ mod tests {
     fn a_waiting_device_login_is_joined_until_it_expires() {
         let p = FakePlatform::scripted(vec![
             registered(),
-            ok(json!({"deviceCode": "d", "userCode": "U", "verificationUri": "v", "expiresIn": 600, "interval": 1})),
+            ok(
+                json!({"deviceCode": "d", "userCode": "U", "verificationUri": "https://device.sso.us-east-1.amazonaws.com/", "expiresIn": 600, "interval": 1}),
+            ),
             oauth_error("AuthorizationPendingException", "authorization_pending"),
         ]);
         let waiting = block_on(device::step(&p, DeviceLoginState::new(session("a"), None)));

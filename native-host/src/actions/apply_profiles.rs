@@ -25,10 +25,15 @@ pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult
     // practice there always is one).
     let undo_token = match (&update.backup, update.written) {
         (Some(_), true) => {
+            // The profiles are written by now; failing to keep the undo copy only means no undo.
             let undo = store::undo_path(&update.target);
-            safe_write::write_atomic(&undo, update.old.as_bytes(), Mode::Always0600)
-                .map_err(HostError::io("write", &undo))?;
-            Some(UndoToken::new(update.new.as_bytes(), update.old.as_bytes()).encode())
+            match safe_write::write_atomic(&undo, update.old.as_bytes(), Mode::Always0600) {
+                Ok(()) => Some(UndoToken::new(update.new.as_bytes(), update.old.as_bytes()).encode()),
+                Err(e) => {
+                    tracing::warn!(file = %undo.display(), "cannot keep the undo copy: {e}");
+                    None
+                }
+            }
         }
         _ => None,
     };

@@ -52,14 +52,20 @@ pub fn run(ctx: &Context, p: &RemoveSessionParams) -> Result<RemoveSessionResult
         result.session_kept_for = removal.kept_for;
     }
     if !p.dry_run {
+        // Try every file, then report the first that could not go: the token must not be left
+        // behind silently, and running the action again is safe.
+        let mut failed = None;
         files.retain(|file| match std::fs::remove_file(file) {
             Ok(()) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => {
-                tracing::warn!(file = %file.display(), "cannot remove: {e}");
+                failed.get_or_insert(HostError::Io { what: "remove", path: file.clone(), source: e });
                 false
             }
         });
+        if let Some(e) = failed {
+            return Err(e);
+        }
     }
     result.removed_files = files.iter().map(|f| path_string(f)).collect();
     tracing::info!(session = %p.session_name, files = result.removed_files.len(), profiles = result.removed_profiles.len(),
