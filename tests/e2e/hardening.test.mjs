@@ -103,7 +103,7 @@ test('a planted endpoint the core refuses is never loaded nor used by sign-in; t
 
 // `http://attacker.example` passes the core's checks until finding 2 (plain http only for the
 // exact loopback hosts) lands in Endpoints::custom; the host resolver sends it to the test's server.
-test('a planted plain-http endpoint on another host is never used (findings 1 + 2)', { timeout: 120_000, todo: 'needs finding 2 in crate/src/endpoints.rs' }, async () => {
+test('a planted plain-http endpoint on another host is never used (findings 1 + 2)', { timeout: 120_000 }, async () => {
   await plantedEndpointIsNotUsed(() => 'http://attacker.example');
 });
 
