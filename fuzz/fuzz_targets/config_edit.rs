@@ -106,9 +106,17 @@ fuzz_target!(|data: &[u8]| {
                 }
                 Err(e) => {
                     assert_eq!(file.to_string(), before, "a refused edit changed the file");
-                    if let ApplyError::NotManaged { index, name } = &e {
-                        assert_eq!(&specs[*index].name, name);
-                        assert!(!file.is_managed(&SectionId::Profile(name.clone())));
+                    match &e {
+                        ApplyError::NotManaged { name, .. } => {
+                            assert!(specs.iter().any(|s| &s.name == name), "refused a profile that was not asked for");
+                            assert!(!file.is_managed(&SectionId::Profile(name.clone())));
+                        }
+                        ApplyError::OwnedByOtherSession { name, owner, .. } => {
+                            let id = SectionId::Profile(name.clone());
+                            assert!(file.is_managed(&id), "a rebind was refused for a profile that is not ours");
+                            assert_eq!(file.get(&id, "sso_session"), Some(owner.as_str()));
+                        }
+                        _ => {}
                     }
                 }
             }

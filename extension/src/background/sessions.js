@@ -42,6 +42,8 @@ export async function signIn(name) {
     if (core.loginJoinable(stored, await sessionConfig(name), Date.now())) return;
     await logins.set(name, undefined);
   }
+  // Checked again after the awaits above: a second request that arrived meanwhile joins the first.
+  if (running.has(name)) return;
   const work = (async () => {
     await errors.set(name, undefined);
     const session = await sessionConfig(name);
