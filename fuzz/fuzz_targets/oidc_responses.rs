@@ -69,6 +69,7 @@ fuzz_target!(|data: &[u8]| {
         region: "us-east-1".into(),
         scopes: vec![],
         endpoints: None,
+        dual_stack: false,
     };
     let registration = Registration {
         client_id: "client-id".into(),
