@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
 use crate::http::{send_json, url_with_query, HttpRequest, Platform};
-use crate::login::{Flow, Registration, SessionConfig, Token};
 use crate::secret::Secret;
+use crate::sso_session::{Flow, Registration, SessionConfig, Token};
 
 pub const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";

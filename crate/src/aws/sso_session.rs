@@ -1,19 +1,10 @@
-//! The login flows: device code ([`device`]), authorization code with PKCE ([`pkce`]) and token
-//! refresh ([`refresh`]), plus the values they share: what session to log into, the client
-//! registration, and the token that comes out.
-
-pub mod device;
-pub mod handoff;
-pub mod pkce;
-pub mod refresh;
-pub mod single;
+//! What a login is for and what it yields: the session to log into, the client registration and
+//! the token. Shared by the OIDC calls and the login flows.
 
 use serde::{Deserialize, Serialize};
 
 use crate::endpoints::Endpoints;
 use crate::error::Error;
-use crate::http::Platform;
-use crate::oidc;
 use crate::secret::Secret;
 
 /// The scope every SSO Bridge login asks for (the CLI's default for `sso_registration_scopes`).
@@ -132,18 +123,4 @@ pub struct LoginResult {
     pub session: SessionConfig,
     pub registration: Registration,
     pub token: Token,
-}
-
-/// Reuses `stored` when it fits the session and flow, otherwise registers a new client.
-pub(crate) async fn ensure_registration<P: Platform>(
-    platform: &P,
-    endpoints: &Endpoints,
-    session: &SessionConfig,
-    flow: Flow,
-    stored: Option<Registration>,
-) -> Result<(Registration, bool), Error> {
-    match stored {
-        Some(r) if r.reusable_for(session, flow, platform.now_ms()) => Ok((r, true)),
-        _ => Ok((oidc::register_client(platform, endpoints, session, flow).await?, false)),
-    }
 }

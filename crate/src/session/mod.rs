@@ -1,0 +1,7 @@
+//! A portal's life in the browser and what it writes: setup (portals, settings), the lifecycle
+//! decisions the service worker acts on, and the sync plan that says what an apply adds, keeps
+//! and removes. Uses `aws` (listings, sessions) and `files` (names) and the protocol's types.
+
+pub mod lifecycle;
+pub mod plan;
+pub mod setup;
