@@ -12,7 +12,9 @@
 //! stable toolchain can build the targets too; `--debug-assertions` turns on overflow checks
 //! and `debug_assert!`s, so an overflow is a crash. The nightly toolchain is preferred, as
 //! cargo-fuzz expects; without it (not installed and not installable) the stable toolchain
-//! builds with `RUSTC_BOOTSTRAP=1`. Both were checked on this machine kind.
+//! builds with `RUSTC_BOOTSTRAP=1`. Checked on this machine kind (cargo-fuzz 0.13.2): rustup
+//! reaches nightly here; `cargo +stable fuzz build --sanitizer none` builds and runs even without
+//! `RUSTC_BOOTSTRAP`, which is set only in case a cargo-fuzz version adds a `-Z` flag.
 use std::path::{Path, PathBuf};
 
 use crate::prereqs::{self, FuzzToolchain};
