@@ -138,3 +138,25 @@ fn host_triple() -> Result<String> {
         .map(str::to_string)
         .ok_or_else(|| "rustc -vV names no host".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every target is a `[[bin]]` of fuzz/Cargo.toml and has committed seeds, and vice versa.
+    #[test]
+    fn targets_match_the_fuzz_crate_and_have_seeds() {
+        let manifest = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).unwrap();
+        let bins: Vec<&str> = manifest
+            .lines()
+            .filter_map(|l| l.strip_prefix("name = \""))
+            .map(|n| n.trim_end_matches('"'))
+            .filter(|n| *n != "ssobridge-fuzz")
+            .collect();
+        assert_eq!(bins, TARGETS);
+        for t in TARGETS {
+            let seeds = std::fs::read_dir(root().join("fuzz/seeds").join(t)).unwrap().count();
+            assert!(seeds > 0, "{t} has no seeds");
+        }
+    }
+}
