@@ -58,7 +58,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(parse_timestamp(&format_timestamp(epoch)), Ok(epoch));
     let secret = |s: &str| Secret::new(s);
     let token = CachedToken {
-        start_url: text.chars().take(40).collect(),
+        // Alphanumeric only, so Debug's escaping cannot make it look like a secret.
+        start_url: text.chars().filter(char::is_ascii_alphanumeric).take(40).collect(),
         region: "us-east-1".into(),
         access_token: secret("access-token-value"),
         expires_at: epoch,
@@ -73,6 +74,6 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(back.refreshable, refreshable);
     let debug = format!("{token:?}");
     for s in ["access-token-value", "client-secret-value", "refresh-token-value"] {
-        ssobridge_fuzz::assert_not_shown("CachedToken's Debug", &debug, s, &[&token.start_url]);
+        ssobridge_fuzz::assert_not_shown("CachedToken's Debug", &debug, s, &[]);
     }
 });
