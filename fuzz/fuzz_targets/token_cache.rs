@@ -3,7 +3,6 @@
 //! - What `summarize` reports agrees with the file as plain JSON: `expiresAt` parsed, and
 //!   "refreshable" exactly when refresh token, client id, client secret are non-empty and the
 //!   registration has not expired.
-//! - Its errors never show a value from the file.
 //! - `parse_timestamp` and `format_timestamp` invert each other; a record we write reads back.
 #![no_main]
 
@@ -17,32 +16,20 @@ const NOW: i64 = 1_750_000_000;
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let parsed: Option<Value> = serde_json::from_str(text).ok();
-    match summarize(text, NOW) {
-        Ok(summary) => {
-            let file = parsed.expect("what summarize read is JSON");
-            // serde also reads a struct from a JSON array, by position; the CLI never writes one.
-            if file.is_array() {
-                return;
-            }
-            let field = |k: &str| file.get(k).and_then(Value::as_str);
-            let expires = field("expiresAt").expect("expiresAt is a string");
-            assert_eq!(parse_timestamp(expires), Ok(summary.expires_at));
-            let filled = |k: &str| field(k).is_some_and(|v| !v.is_empty());
-            let registered =
-                field("registrationExpiresAt").and_then(|t| parse_timestamp(t).ok()).is_some_and(|t| t > NOW);
-            let expected = filled("refreshToken") && filled("clientId") && filled("clientSecret") && registered;
-            assert_eq!(summary.refreshable, expected, "refreshable disagrees with the file");
+    // Errors hold only `&'static str`s and unit variants, so they cannot show a value.
+    if let Ok(summary) = summarize(text, NOW) {
+        let file = parsed.expect("what summarize read is JSON");
+        // serde also reads a struct from a JSON array, by position; the CLI never writes one.
+        if file.is_array() {
+            return;
         }
-        Err(e) => {
-            let shown = format!("{e} {e:?}");
-            let mut values = Vec::new();
-            if let Some(v) = &parsed {
-                ssobridge_fuzz::strings_in(v, &mut values);
-            }
-            for v in values.iter().filter(|v| v.len() >= 4) {
-                ssobridge_fuzz::assert_not_shown("a cache file error", &shown, v, &[]);
-            }
-        }
+        let field = |k: &str| file.get(k).and_then(Value::as_str);
+        let expires = field("expiresAt").expect("expiresAt is a string");
+        assert_eq!(parse_timestamp(expires), Ok(summary.expires_at));
+        let filled = |k: &str| field(k).is_some_and(|v| !v.is_empty());
+        let registered = field("registrationExpiresAt").and_then(|t| parse_timestamp(t).ok()).is_some_and(|t| t > NOW);
+        let expected = filled("refreshToken") && filled("clientId") && filled("clientSecret") && registered;
+        assert_eq!(summary.refreshable, expected, "refreshable disagrees with the file");
     }
 
     // Timestamps: any text that parses formats back to itself (without fractional seconds).
@@ -58,7 +45,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(parse_timestamp(&format_timestamp(epoch)), Ok(epoch));
     let secret = |s: &str| Secret::new(s);
     let token = CachedToken {
-        start_url: text.chars().take(40).collect(),
+        // Alphanumeric only, so Debug's escaping cannot make it look like a secret.
+        start_url: text.chars().filter(char::is_ascii_alphanumeric).take(40).collect(),
         region: "us-east-1".into(),
         access_token: secret("access-token-value"),
         expires_at: epoch,
@@ -73,6 +61,6 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(back.refreshable, refreshable);
     let debug = format!("{token:?}");
     for s in ["access-token-value", "client-secret-value", "refresh-token-value"] {
-        ssobridge_fuzz::assert_not_shown("CachedToken's Debug", &debug, s, &[&token.start_url]);
+        ssobridge_fuzz::assert_not_shown("CachedToken's Debug", &debug, s, &[]);
     }
 });

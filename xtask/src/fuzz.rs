@@ -12,7 +12,9 @@
 //! stable toolchain can build the targets too; `--debug-assertions` turns on overflow checks
 //! and `debug_assert!`s, so an overflow is a crash. The nightly toolchain is preferred, as
 //! cargo-fuzz expects; without it (not installed and not installable) the stable toolchain
-//! builds with `RUSTC_BOOTSTRAP=1`. Both were checked on this machine kind.
+//! builds with `RUSTC_BOOTSTRAP=1`. Checked on this machine kind (cargo-fuzz 0.13.2): rustup
+//! reaches nightly here; `cargo +stable fuzz build --sanitizer none` builds and runs even without
+//! `RUSTC_BOOTSTRAP`, which is set only in case a cargo-fuzz version adds a `-Z` flag.
 use std::path::{Path, PathBuf};
 
 use crate::prereqs::{self, FuzzToolchain};
@@ -135,4 +137,26 @@ fn host_triple() -> Result<String> {
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_string)
         .ok_or_else(|| "rustc -vV names no host".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every target is a `[[bin]]` of fuzz/Cargo.toml and has committed seeds, and vice versa.
+    #[test]
+    fn targets_match_the_fuzz_crate_and_have_seeds() {
+        let manifest = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).unwrap();
+        let bins: Vec<&str> = manifest
+            .lines()
+            .filter_map(|l| l.strip_prefix("name = \""))
+            .map(|n| n.trim_end_matches('"'))
+            .filter(|n| *n != "ssobridge-fuzz")
+            .collect();
+        assert_eq!(bins, TARGETS);
+        for t in TARGETS {
+            let seeds = std::fs::read_dir(root().join("fuzz/seeds").join(t)).unwrap().count();
+            assert!(seeds > 0, "{t} has no seeds");
+        }
+    }
 }
