@@ -38,6 +38,21 @@ pub struct Config {
     /// `/device?user_code=…`, or the `*.signin.aws` form `/platform/authorize?request_uri=…`,
     /// which shows no user code anywhere (in the URL or on the page).
     pub device_page: DevicePage,
+    /// More access portals on this emulator, told apart by the path of the start URL a sign-in
+    /// named (device flow: StartDeviceAuthorization's `startUrl`; PKCE: RegisterClient's
+    /// `issuerUrl`). Their sessions see these accounts instead of `accounts`, so two portals can
+    /// have accounts of the same name with different ids.
+    pub portals: Vec<PortalSpec>,
+}
+
+/// See [`Config::portals`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortalSpec {
+    /// The start URL's path, e.g. `/` for `http://127.0.0.1:PORT` or `/other/start`; a trailing
+    /// `/` does not count.
+    pub start_url_path: String,
+    pub accounts: Accounts,
 }
 
 /// See [`Config::device_page`].
@@ -67,6 +82,7 @@ impl Default for Config {
             faults: Faults::default(),
             auto_approve: false,
             device_page: DevicePage::Device,
+            portals: Vec::new(),
         }
     }
 }
@@ -128,6 +144,9 @@ pub struct Faults {
     pub slow_ms: u64,
     /// Seed of the fault dice, for repeatable runs.
     pub seed: u64,
+    /// Accounts whose ListAccountRoles always answers 500 InternalServerException, so a listing
+    /// ends with exactly these accounts failed (after the client's retries).
+    pub failing_accounts: Vec<String>,
 }
 
 /// An account as the portal reports it.
@@ -186,9 +205,11 @@ impl Config {
     /// Checks serde cannot express: sizes and fractions.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
-        if let Accounts::Count(n) = self.accounts {
-            if n > MAX_ACCOUNTS {
-                return bad("accounts: at most 100000 generated accounts");
+        for accounts in std::iter::once(&self.accounts).chain(self.portals.iter().map(|p| &p.accounts)) {
+            if let Accounts::Count(n) = accounts {
+                if n > &MAX_ACCOUNTS {
+                    return bad("accounts: at most 100000 generated accounts");
+                }
             }
         }
         if self.roles_per_account > MAX_ROLES_PER_ACCOUNT {
@@ -209,7 +230,31 @@ impl Config {
 
     /// The accounts this configuration describes; deterministic for a given config.
     pub fn materialize_accounts(&self) -> Vec<Account> {
-        match &self.accounts {
+        self.accounts.materialize(self.roles_per_account)
+    }
+
+    /// Each extra portal's normalised start-URL path with its accounts.
+    pub fn materialize_portals(&self) -> Vec<(String, Vec<Account>)> {
+        self.portals
+            .iter()
+            .map(|p| (normalize_path(&p.start_url_path), p.accounts.materialize(self.roles_per_account)))
+            .collect()
+    }
+}
+
+/// The path of a start URL (or a bare path), without query, fragment or trailing `/`.
+pub fn normalize_path(url_or_path: &str) -> String {
+    let rest = match url_or_path.split_once("://") {
+        Some((_, after)) => after.find('/').map_or("", |i| &after[i..]),
+        None => url_or_path,
+    };
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    path.trim_end_matches('/').to_string()
+}
+
+impl Accounts {
+    fn materialize(&self, roles_per_account: u32) -> Vec<Account> {
+        match self {
             Accounts::List(list) => list
                 .iter()
                 .map(|a| Account {
@@ -219,7 +264,7 @@ impl Config {
                     roles: a.roles.clone(),
                 })
                 .collect(),
-            Accounts::Count(n) => (0..*n).map(|i| generated_account(i, self.roles_per_account)).collect(),
+            Accounts::Count(n) => (0..*n).map(|i| generated_account(i, roles_per_account)).collect(),
         }
     }
 }
@@ -266,6 +311,24 @@ mod tests {
         assert!(Config::from_json(r#"{"accounts": 1000000000}"#).is_err());
         assert!(Config::from_json(r#"{"faults": {"serverErrorRate": 2}}"#).is_err());
         assert!(Config::from_json(r#"{"users": []}"#).is_err());
+    }
+
+    #[test]
+    fn extra_portals_by_start_url_path() {
+        let c = Config::from_json(
+            r#"{"portals": [{"startUrlPath": "/", "accounts": [{"id": "999988887777", "name": "prod"}]}],
+                "faults": {"failingAccounts": ["111122223333"]}}"#,
+        )
+        .unwrap();
+        let p = c.materialize_portals();
+        assert_eq!(p[0].0, "");
+        assert_eq!(p[0].1[0].name, "prod");
+        assert_eq!(c.faults.failing_accounts, ["111122223333"]);
+        assert_eq!(normalize_path("http://127.0.0.1:9/"), "");
+        assert_eq!(normalize_path("http://127.0.0.1:9"), "");
+        assert_eq!(normalize_path("http://127.0.0.1:9/start/#/x"), "/start");
+        assert_eq!(normalize_path("/other/start/"), "/other/start");
+        assert!(Config::from_json(r#"{"portals": [{"startUrlPath": "/"}]}"#).is_err());
     }
 
     #[test]

@@ -48,8 +48,8 @@ struct RegisterRequest {
     redirect_uris: Option<Vec<String>>,
     #[serde(default)]
     grant_types: Option<Vec<String>>,
+    /// The start URL of an authorization-code client: it picks the portal (`Config::portals`).
     #[serde(default)]
-    #[allow(dead_code)] // accepted and ignored, as AWS does for our purposes
     issuer_url: Option<String>,
 }
 
@@ -92,6 +92,7 @@ fn register(sh: &Shared, body: &[u8]) -> Result<serde_json::Value, OidcError> {
             redirect_uris,
             scopes: req.scopes.unwrap_or_default(),
             secret_expires_at: expires,
+            issuer_url: req.issuer_url,
         },
     );
     Ok(serde_json::json!({
@@ -296,7 +297,8 @@ fn device_code_grant(st: &mut State, client_id: &str, device_code: &str) -> Resu
         DeviceStatus::Approved | DeviceStatus::Redeemed => {
             d.status = DeviceStatus::Redeemed;
             let user = d.user;
-            Ok(st.issue_tokens(client_id, user))
+            let start_url = Some(d.start_url.clone());
+            Ok(st.issue_tokens(client_id, user, start_url))
         }
     }
 }
@@ -342,7 +344,8 @@ fn authorization_code_grant(
     if pkce_challenge(verifier) != c.code_challenge {
         return Err(OidcError::new(K::InvalidGrant, "Code verifier does not match the code challenge"));
     }
-    Ok(st.issue_tokens(client_id, c.user))
+    let start_url = st.clients.get(client_id).and_then(|cl| cl.issuer_url.clone());
+    Ok(st.issue_tokens(client_id, c.user, start_url))
 }
 
 #[cfg(test)]

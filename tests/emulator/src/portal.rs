@@ -104,13 +104,13 @@ async fn list_accounts_inner(
     headers: &HeaderMap,
     q: &Option<String>,
 ) -> Result<serde_json::Value, PortalError> {
-    admit(sh, "ListAccounts", Some(Group::Listing), headers).await?;
+    let (session, _) = admit(sh, "ListAccounts", Some(Group::Listing), headers).await?;
     let pairs = query_pairs(q);
     let st = sh.lock();
     let size = page_size(&pairs, st.config.default_page_size)?;
     let offset = decode_token(&pairs, "accounts")?;
     let list: Vec<serde_json::Value> = st
-        .accounts
+        .accounts_for(session)
         .iter()
         .map(|a| serde_json::json!({"accountId": a.id, "accountName": a.name, "emailAddress": a.email}))
         .collect();
@@ -134,17 +134,21 @@ async fn list_roles_inner(
     headers: &HeaderMap,
     q: &Option<String>,
 ) -> Result<serde_json::Value, PortalError> {
-    admit(sh, "ListAccountRoles", Some(Group::Listing), headers).await?;
+    let (session, _) = admit(sh, "ListAccountRoles", Some(Group::Listing), headers).await?;
     let pairs = query_pairs(q);
     let account_id = param(&pairs, "account_id")
         .filter(|s| !s.is_empty())
         .ok_or_else(|| PortalError::new(K::InvalidRequest, "account_id is required"))?;
+    if sh.lock().config.faults.failing_accounts.iter().any(|a| a == account_id) {
+        sh.count("FailingAccount");
+        return Err(PortalError::new(K::InternalServer, "An internal error occurred (failing account)"));
+    }
     let st = sh.lock();
     let size = page_size(&pairs, st.config.default_page_size)?;
     let scope = format!("roles:{account_id}");
     let offset = decode_token(&pairs, &scope)?;
     let account = st
-        .accounts
+        .accounts_for(session)
         .iter()
         .find(|a| a.id == account_id)
         .ok_or_else(|| PortalError::new(K::ResourceNotFound, "Account not found"))?;
@@ -170,7 +174,7 @@ async fn credentials_inner(
     headers: &HeaderMap,
     q: &Option<String>,
 ) -> Result<serde_json::Value, PortalError> {
-    let (_, user) = admit(sh, "GetRoleCredentials", Some(Group::Credentials), headers).await?;
+    let (session, user) = admit(sh, "GetRoleCredentials", Some(Group::Credentials), headers).await?;
     let pairs = query_pairs(q);
     let role_name = param(&pairs, "role_name").filter(|s| !s.is_empty());
     let account_id = param(&pairs, "account_id").filter(|s| !s.is_empty());
@@ -178,7 +182,8 @@ async fn credentials_inner(
         return Err(PortalError::new(K::InvalidRequest, "role_name and account_id are required"));
     };
     let mut st = sh.lock();
-    let assigned = st.accounts.iter().any(|a| a.id == account_id && a.roles.iter().any(|r| r == role_name));
+    let assigned =
+        st.accounts_for(session).iter().any(|a| a.id == account_id && a.roles.iter().any(|r| r == role_name));
     if !assigned {
         return Err(PortalError::new(K::Forbidden, "No access"));
     }

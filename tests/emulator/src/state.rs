@@ -49,6 +49,8 @@ pub struct Client {
     pub scopes: Vec<String>,
     /// Epoch seconds.
     pub secret_expires_at: u64,
+    /// The start URL an authorization-code client registered for (`issuerUrl`).
+    pub issuer_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +102,8 @@ pub struct Session {
     pub user: usize,
     pub client_id: String,
     pub ended: bool,
+    /// The start URL the sign-in named, which picks the portal's accounts (`Config::portals`).
+    pub start_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +126,8 @@ pub struct RoleCredentials {
 pub struct State {
     pub config: Config,
     pub accounts: Vec<Account>,
+    /// `Config::portals`, materialised: normalised start-URL path → accounts.
+    pub portal_accounts: Vec<(String, Vec<Account>)>,
     pub clients: HashMap<String, Client>,
     /// By device code.
     pub devices: HashMap<String, DeviceAuth>,
@@ -147,10 +153,12 @@ pub struct State {
 impl State {
     pub fn new(config: Config) -> State {
         let accounts = config.materialize_accounts();
+        let portal_accounts = config.materialize_portals();
         let fault_rng = StdRng::seed_from_u64(config.faults.seed);
         State {
             config,
             accounts,
+            portal_accounts,
             clients: HashMap::new(),
             devices: HashMap::new(),
             user_codes: HashMap::new(),
@@ -200,10 +208,10 @@ impl State {
     }
 
     /// Start a sign-in session and issue its first access and refresh tokens.
-    pub fn issue_tokens(&mut self, client_id: &str, user: usize) -> IssuedTokens {
+    pub fn issue_tokens(&mut self, client_id: &str, user: usize, start_url: Option<String>) -> IssuedTokens {
         let session = self.next_session;
         self.next_session += 1;
-        self.sessions.insert(session, Session { user, client_id: client_id.to_string(), ended: false });
+        self.sessions.insert(session, Session { user, client_id: client_id.to_string(), ended: false, start_url });
         self.issue_for_session(session)
     }
 
@@ -233,9 +241,18 @@ impl State {
         (!s.ended).then_some((t.session, s.user))
     }
 
+    /// The accounts a sign-in session sees: those of the portal its start URL names, or the
+    /// default `accounts`.
+    pub fn accounts_for(&self, session: u64) -> &[Account] {
+        let path = self.sessions.get(&session).and_then(|s| s.start_url.as_deref()).map(crate::config::normalize_path);
+        path.and_then(|p| self.portal_accounts.iter().find(|(q, _)| *q == p))
+            .map_or(self.accounts.as_slice(), |(_, a)| a.as_slice())
+    }
+
     /// Replace the live configuration; accounts are regenerated, issued tokens stay.
     pub fn replace_config(&mut self, config: Config) {
         self.accounts = config.materialize_accounts();
+        self.portal_accounts = config.materialize_portals();
         if config.faults.seed != self.config.faults.seed {
             self.fault_rng = StdRng::seed_from_u64(config.faults.seed);
         }

@@ -305,3 +305,55 @@ fn concurrent_listing_under_throttle_is_honest() {
     assert_eq!(counts.get("Throttled").copied().unwrap_or(0), throttled);
     assert!(ok as f64 <= 1.0 + rps * elapsed + 1e-6, "{ok} admitted in {elapsed}s at {rps}/s");
 }
+
+/// A device-flow sign-in that names `start_url`.
+fn login_at(api: &Api, start_url: &str) -> String {
+    let c = api.register(json!({}));
+    let r = api.post_json(
+        "/device_authorization",
+        &json!({"clientId": c.id, "clientSecret": c.secret, "startUrl": start_url}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(api.emu.approve(r.body["userCode"].as_str().unwrap()));
+    let r = api.poll(&c, r.body["deviceCode"].as_str().unwrap());
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["accessToken"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn each_portal_of_the_emulator_lists_its_own_accounts_and_failing_accounts_always_fail() {
+    let spec =
+        |id: &str| AccountSpec { id: id.into(), name: Some("prod".into()), email: None, roles: vec!["Admin".into()] };
+    let config = Config {
+        accounts: Accounts::List(vec![spec("111122223333"), spec("222233334444")]),
+        portals: vec![idc_emulator::config::PortalSpec {
+            start_url_path: "/".into(),
+            accounts: Accounts::List(vec![spec("999988887777")]),
+        }],
+        faults: Faults { failing_accounts: vec!["222233334444".into()], ..Faults::default() },
+        ..Config::default()
+    };
+    let api = Api::new(config);
+    let ids = |token: &str| -> Vec<String> {
+        let r = api.portal("/assignment/accounts", token);
+        r.body["accountList"].as_array().unwrap().iter().map(|a| a["accountId"].as_str().unwrap().to_string()).collect()
+    };
+    let first = login_at(&api, &api.url("/start"));
+    let second = login_at(&api, &api.url(""));
+    assert_eq!(ids(&first), ["111122223333", "222233334444"]);
+    assert_eq!(ids(&second), ["999988887777"]);
+    // Each session reaches only its own portal's accounts.
+    let r = api.portal("/assignment/roles?account_id=999988887777", &first);
+    assert_eq!(r.status, 404);
+    let r = api.portal("/assignment/roles?account_id=999988887777", &second);
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = api.portal("/federation/credentials?account_id=111122223333&role_name=Admin", &second);
+    assert_eq!((r.status, r.err()), (403, "ForbiddenException"));
+    // The failing account fails every time; the other one never does.
+    for _ in 0..3 {
+        let r = api.portal("/assignment/roles?account_id=222233334444", &first);
+        assert_eq!((r.status, r.err()), (500, "InternalServerException"));
+        assert_eq!(api.portal("/assignment/roles?account_id=111122223333", &first).status, 200);
+    }
+    assert_eq!(api.emu.counts().get("FailingAccount"), Some(&3));
+}
