@@ -288,8 +288,11 @@
     collapsed = false;
     message = null;
     render();
+    // Arms only this question's Confirm: a timer left from a question cancelled a moment ago
+    // must not enable the next one early (its click would then do nothing).
+    const asked = pending;
     setTimeout(() => {
-      if (!busy) shadow?.querySelector('[data-action="confirm"]')?.removeAttribute('disabled');
+      if (!busy && pending === asked && Date.now() >= armedAt) shadow?.querySelector('[data-action="confirm"]')?.removeAttribute('disabled');
     }, ARM_DELAY_MS + 20);
     // Keyboard users land on Cancel: a stray Enter or Space never confirms.
     /** @type {HTMLElement | null | undefined} */ (shadow?.querySelector('[data-action="cancel"]'))?.focus();
