@@ -294,3 +294,61 @@ test('region fields: the core\'s list, an `*.app.aws` region filled in, unknown 
     await emu.stop();
   }
 });
+
+/**
+ * Layout figures of an element inside the panel's closed root, through DevTools (the page's
+ * scripts cannot see it), and of the panel itself.
+ * @param {import('playwright-core').Page} page @param {string} selector
+ */
+async function measure(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    /** @param {any} n @returns {any} */
+    const find = (n) => (n.attributes?.includes('ssobridge-portal') && n.localName === 'ssobridge-portal' ? n : [...(n.children ?? []), ...(n.shadowRoots ?? [])].map(find).find(Boolean));
+    const shadow = find(root)?.shadowRoots?.[0];
+    assert.ok(shadow, 'no panel');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: shadow.nodeId, selector });
+    assert.ok(nodeId, `${selector} not in the panel`);
+    const { object } = await cdp.send('DOM.resolveNode', { nodeId });
+    const fn = `function () {
+      const panel = this.getRootNode().querySelector('.panel').getBoundingClientRect();
+      const s = getComputedStyle(this);
+      return { clientHeight: this.clientHeight, scrollHeight: this.scrollHeight, overflowY: s.overflowY, whiteSpace: s.whiteSpace,
+        font: s.fontFamily, panelTop: panel.top, panelBottom: panel.bottom, viewport: innerHeight,
+        confirmBottom: this.getRootNode().querySelector('[data-action="confirm"]').getBoundingClientRect().bottom };
+    }`;
+    const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: fn, returnByValue: true });
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test('a long review stays readable: the diff scrolls inside a bounded, monospace box and Confirm stays in view', { timeout: 240_000 }, async () => {
+  const env = await setUp({ emulator: { accounts: 120, rolesPerAccount: 3 } });
+  try {
+    const portal = await env.context.newPage();
+    await portal.setViewportSize({ width: 1000, height: 700 });
+    await portal.goto(`${env.emu.url}/start`);
+    const panel = await connectAndSignIn(env, portal);
+    await panel.click(`${PANEL} [data-action="add-all"]`);
+    await panel.waitFor(`${PANEL} [data-field="diff"]`, { timeout: 60_000 });
+    assert.equal(await panel.text(`${PANEL} [data-field="review-summary"]`), msg(en.planSummary, ['360', '0', '0', '0']));
+    const m = await measure(portal, '[data-field="diff"]');
+    assert.ok(m.scrollHeight > 10 * m.clientHeight, JSON.stringify(m));
+    assert.ok(m.clientHeight <= 320, JSON.stringify(m));
+    assert.equal(m.overflowY, 'auto');
+    assert.equal(m.whiteSpace, 'pre');
+    assert.match(m.font, /monospace/);
+    assert.ok(m.panelTop >= 0 && m.panelBottom <= m.viewport, JSON.stringify(m));
+    assert.ok(m.confirmBottom <= m.panelBottom, JSON.stringify(m));
+    assert.doesNotMatch(config(env.home), /\[profile /);
+    await snap(portal, 'panel-review-long-en-light');
+    await panel.confirm();
+    await panel.waitFor(`${PANEL} li.role[data-exists="false"]`, { state: 'detached', timeout: 60_000 });
+    assert.equal((config(env.home).match(/^\[profile /gm) ?? []).length, 360);
+  } finally {
+    await env.close();
+  }
+});
