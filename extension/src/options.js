@@ -1,6 +1,7 @@
 // The options page is a view over the settings the service worker keeps and validates.
 import { localize, t } from './i18n.js';
 import { byId, ask, el } from './ui.js';
+import { fillRegionList, checkRegionField, watchRegionField } from './region-field.js';
 import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
 import { loadSettings as loadAllSettings, saveSettings as saveSomeSettings } from './background/settings.js';
 
@@ -15,12 +16,27 @@ field('defaultRegion').value = settings.defaultRegion;
 field('defaultOutput').value = settings.defaultOutput;
 /** @type {HTMLInputElement} */ (form.querySelector(`input[name="loginFlow"][value="${settings.loginFlow}"]`)).checked = true;
 field('pruneDefault').checked = settings.pruneDefault;
+field('dualStack').checked = settings.dualStack === true;
+for (const elx of document.querySelectorAll('[data-i18n-placeholder]')) {
+  /** @type {HTMLInputElement} */ (elx).placeholder = t(elx.getAttribute('data-i18n-placeholder') ?? '');
+}
+void fillRegionList(/** @type {HTMLDataListElement} */ (byId('known-regions'))).catch(() => {});
+// Empty is allowed here: each portal's own region. Unknown but well-formed: a warning only.
+const defaultRegionSlots = {
+  field: 'defaultRegion',
+  warning: form.querySelector('.field-warning[data-field="defaultRegion"]'),
+  error: form.querySelector('.field-error[data-field="defaultRegion"]'),
+};
+watchRegionField(field('defaultRegion'), defaultRegionSlots);
+if (settings.defaultRegion) void checkRegionField(field('defaultRegion'), defaultRegionSlots);
 field('oidc').value = settings.endpoints?.oidc ?? '';
 field('portal').value = settings.endpoints?.portal ?? '';
 
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   for (const small of form.querySelectorAll('.field-error')) small.textContent = '';
+  byId('saved').textContent = '';
+  if ((await checkRegionField(field('defaultRegion'), defaultRegionSlots)) === 'invalid') return;
   const oidc = field('oidc').value.trim();
   const portal = field('portal').value.trim();
   const next = {
@@ -29,6 +45,7 @@ form.addEventListener('submit', async (ev) => {
     defaultOutput: field('defaultOutput').value,
     loginFlow: /** @type {HTMLInputElement} */ (form.querySelector('input[name="loginFlow"]:checked')).value,
     pruneDefault: field('pruneDefault').checked,
+    dualStack: field('dualStack').checked,
     endpoints: oidc || portal ? { oidc, portal } : null,
   };
   try {

@@ -2,6 +2,7 @@
 // clicks. It keeps no state of its own that outlives it (it closes whenever it loses focus).
 import { localize, t } from './i18n.js';
 import { el, byId, ask, shellCommands, timeLeft } from './ui.js';
+import { fillRegionList, checkRegionField, watchRegionField } from './region-field.js';
 
 localize(document);
 
@@ -77,7 +78,7 @@ function renderPortals() {
           el('span', { class: 'portal-name' }, [p.sessionName]),
           el('span', { class: 'portal-state', 'data-state': p.error ? 'error' : valid ? 'valid' : token ? 'expired' : 'none' }, [stateText]),
         ]),
-        el('div', { class: 'portal-url' }, [`${p.startUrl} · ${p.region}`]),
+        el('div', { class: 'portal-url' }, [`${p.startUrl} · ${p.region}`, p.profileRegion ? ` · ${t('portalProfileRegion', [p.profileRegion])}` : '']),
         p.error ? el('div', { class: 'field-error' }, [t(`err_${p.error.code}`) || p.error.message]) : null,
         el('div', { class: 'portal-actions' }, actions),
       ]);
@@ -157,6 +158,8 @@ function prefillAddPortal() {
   input(form, 'startUrl').value = s.startUrl;
   input(form, 'region').value = s.region ?? '';
   input(form, 'sessionName').value = s.sessionName ?? '';
+  // An `*.app.aws` portal tab names its region: the start URL's input handler fills it in.
+  input(form, 'startUrl').dispatchEvent(new Event('input'));
   byId('add-portal').setAttribute('open', '');
 }
 
@@ -164,21 +167,67 @@ function prefillAddPortal() {
 const input = (form, name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
 
 const form = /** @type {HTMLFormElement} */ (byId('add-portal-form'));
+void fillRegionList(/** @type {HTMLDataListElement} */ (byId('known-regions'))).catch(() => {});
+/** The warning and error slots of a region field. @param {string} field */
+const regionSlots = (field) => ({
+  field,
+  warning: form.querySelector(`.field-warning[data-field="${field}"]`),
+  error: form.querySelector(`.field-error[data-field="${field}"]`),
+});
+for (const field of ['region', 'profileRegion']) watchRegionField(input(form, field), regionSlots(field));
+
+/** True while the region field holds what the start URL named (not typed by the person). */
+let regionFromUrl = false;
+input(form, 'region').addEventListener('input', () => {
+  regionFromUrl = false;
+  byId('add-portal-form').querySelector('[data-note="region"]')?.replaceChildren();
+});
+// An `*.app.aws` start URL names its region: fill it in as it is typed (the core does the same
+// when the portal is saved with an empty region).
+input(form, 'startUrl').addEventListener('input', async () => {
+  const region = input(form, 'region');
+  const note = form.querySelector('[data-note="region"]');
+  try {
+    const typed = input(form, 'startUrl').value;
+    const r = await ask({ type: 'startUrlRegion', startUrl: typed });
+    if (input(form, 'startUrl').value !== typed) return;
+    if (r.region && (regionFromUrl || !region.value.trim())) {
+      region.value = r.region;
+      regionFromUrl = true;
+      note?.replaceChildren(t('regionFromStartUrl'));
+      await checkRegionField(region, regionSlots('region'));
+    } else if (!r.region && regionFromUrl) {
+      region.value = '';
+      regionFromUrl = false;
+      note?.replaceChildren();
+    }
+  } catch {}
+});
 input(form, 'startUrl').addEventListener('change', async () => {
   const name = input(form, 'sessionName');
   if (name.value) return;
   try {
     const r = await ask({ type: 'suggestPortal', startUrl: input(form, 'startUrl').value });
     name.value = r.sessionName ?? '';
-    if (r.region && !input(form, 'region').value) input(form, 'region').value = r.region;
   } catch {}
 });
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   for (const small of form.querySelectorAll('.field-error')) small.textContent = '';
+  // A malformed region stops here, next to its field; an unknown one only warns.
+  const checks = await Promise.all(['region', 'profileRegion'].map((f) => checkRegionField(input(form, f), regionSlots(f))));
+  if (checks.includes('invalid')) return;
   try {
-    await ask({ type: 'addPortal', startUrl: input(form, 'startUrl').value.trim(), region: input(form, 'region').value.trim(), sessionName: input(form, 'sessionName').value.trim() });
+    await ask({
+      type: 'addPortal',
+      startUrl: input(form, 'startUrl').value.trim(),
+      region: input(form, 'region').value.trim(),
+      sessionName: input(form, 'sessionName').value.trim(),
+      profileRegion: input(form, 'profileRegion').value.trim() || null,
+    });
     form.reset();
+    regionFromUrl = false;
+    for (const small of form.querySelectorAll('.field-warning, .field-note')) small.textContent = '';
     byId('add-portal').removeAttribute('open');
   } catch (e) {
     const field = /** @type {any} */ (e).field;

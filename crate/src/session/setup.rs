@@ -137,6 +137,9 @@ pub struct Settings {
     /// Confirm device codes that SSO Bridge itself requested, on the verification page.
     #[serde(default)]
     pub auto_confirm_device: bool,
+    /// Always use the dual-stack (IPv6) endpoints; `*.app.aws` portals use them regardless.
+    #[serde(default)]
+    pub dual_stack: bool,
     /// Access portals on custom domains, where the portal panel also runs.
     #[serde(default)]
     pub portal_domains: Vec<PortalDomain>,
@@ -240,6 +243,7 @@ mod tests {
             prune_default: false,
             endpoints: None,
             auto_confirm_device: false,
+            dual_stack: false,
             portal_domains: vec![
                 PortalDomain { origin: "https://sso.example.com".into(), region: "eu-west-1".into() },
                 PortalDomain { origin: "http://127.0.0.1:4567".into(), region: "us-east-1".into() },
@@ -254,5 +258,16 @@ mod tests {
             vec![PortalDomain { origin: "https://sso.example.com/start".into(), region: "eu-west-1".into() }];
         assert!(matches!(check_settings(&Settings { portal_domains: bad_domain, ..s }),
             Err(Error::InvalidInput { field, .. }) if field == "portalDomains[0].origin"));
+    }
+
+    #[test]
+    fn dual_stack_is_off_unless_stored() {
+        let stored = r#"{"nameTemplate": "{account_name}.{role_name}", "defaultRegion": "", "defaultOutput": "json",
+            "loginFlow": "pkce", "pruneDefault": false, "endpoints": null}"#;
+        let s: Settings = serde_json::from_str(stored).unwrap();
+        assert!(!s.dual_stack);
+        let on: Settings = serde_json::from_str(&stored.replace("null}", r#"null, "dualStack": true}"#)).unwrap();
+        assert!(check_settings(&on).unwrap().dual_stack);
+        assert_eq!(serde_json::to_value(&on).unwrap()["dualStack"], true);
     }
 }

@@ -83,6 +83,21 @@ export async function handleContent(msg, sender, ctx) {
       }
       return after(applyView(result));
     }
+    case 'portalPlan': {
+      // The review before "Add" / "Add all" writes (rule 6): the same dry run as the popup's
+      // review, through the same code; the panel gets counts and the diff, no host messages.
+      const name = await connectedSession(url);
+      const selection = Array.isArray(msg.roles)
+        ? msg.roles.map((/** @type {any} */ r) => ({ accountId: String(r?.accountId ?? ''), roleName: String(r?.roleName ?? '') }))
+        : null;
+      const req = { sessionName: name, selection, prune: false };
+      const plan = await profiles.applyProfiles(req, true).catch(async (e) => {
+        if (/** @type {any} */ (e)?.code !== 'not_listed') throw e;
+        await profiles.listAccounts(name);
+        return profiles.applyProfiles(req, true);
+      });
+      return { ...applyView(plan), diff: String(plan.diff ?? ''), failedAccounts: (plan.failedAccounts ?? []).length };
+    }
     case 'portalRemove': {
       const name = await connectedSession(url);
       return after(applyView(await profiles.removeProfile(name, String(msg.profileName ?? ''))));

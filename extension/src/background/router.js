@@ -28,7 +28,7 @@ export async function handle(msg, sender, ctx) {
     case 'suggestPortal':
       return { sessionName: core.suggestSessionName(String(msg.startUrl ?? '')) };
     case 'addPortal': {
-      const portal = core.checkPortal({ sessionName: msg.sessionName, startUrl: msg.startUrl, region: msg.region });
+      const portal = core.checkPortal({ sessionName: msg.sessionName, startUrl: msg.startUrl, region: msg.region, profileRegion: msg.profileRegion || null });
       const portals = await loadPortals();
       if (portals.some((p) => p.sessionName === portal.sessionName)) {
         throw new CodedError('session_exists', `a portal named ${portal.sessionName} exists already`, 'sessionName');
@@ -36,6 +36,15 @@ export async function handle(msg, sender, ctx) {
       await savePortals([...portals, portal]);
       return after(portal);
     }
+    case 'regions':
+      // The list every region field offers (popup, options).
+      return { regions: core.knownRegions() };
+    case 'checkRegion':
+      // `known: false` is a warning next to the field; a malformed region throws with `field`.
+      return core.checkRegion(String(msg.field ?? 'region'), String(msg.value ?? ''));
+    case 'startUrlRegion':
+      // The region an `*.app.aws` start URL names, for the add-portal form to fill in.
+      return { region: core.portalPage(String(msg.startUrl ?? '').trim())?.region ?? null };
     case 'planRemovePortal':
       return sessions.removePortal(String(msg.sessionName), !!msg.removeProfiles, true);
     case 'removePortal':

@@ -23,7 +23,12 @@ async function sessionConfig(name) {
   const portal = (await loadPortals()).find((p) => p.sessionName === name);
   if (!portal) throw new CodedError('unknown_session', `no portal named ${name}`, 'sessionName');
   const settings = await loadSettings();
-  return { sessionName: portal.sessionName, startUrl: portal.startUrl, region: portal.region, scopes: [], ...(settings.endpoints ? { endpoints: settings.endpoints } : {}) };
+  return {
+    sessionName: portal.sessionName, startUrl: portal.startUrl, region: portal.region, scopes: [],
+    ...(settings.endpoints ? { endpoints: settings.endpoints } : {}),
+    // The core also picks dual-stack for `*.app.aws` start URLs on its own.
+    dualStack: settings.dualStack === true,
+  };
 }
 
 /** Sessions whose flow this worker is driving right now. @type {Map<string, Promise<void>>} */

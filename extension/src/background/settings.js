@@ -31,6 +31,7 @@ export function coreReady() {
  * @property {boolean} pruneDefault      the prune switch's initial state on "Sync all"
  * @property {EndpointOverride | null} endpoints  advanced: test and private setups only
  * @property {boolean} autoConfirmDevice  confirm device codes SSO Bridge itself requested (content/device.js)
+ * @property {boolean} dualStack          always use the dual-stack (IPv6) endpoints (`*.app.aws` portals always do)
  * @property {{ origin: string, region: string }[]} portalDomains  custom portal domains (domains.js)
  */
 
@@ -43,6 +44,7 @@ export const DEFAULT_SETTINGS = {
   pruneDefault: false,
   endpoints: null,
   autoConfirmDevice: false,
+  dualStack: false,
   portalDomains: [],
 };
 
@@ -142,7 +144,7 @@ export async function loadPortals() {
   const out = [];
   for (const p of portals) {
     try {
-      out.push(checkPortal({ sessionName: p?.sessionName, startUrl: p?.startUrl, region: p?.region }));
+      out.push(checkPortal({ sessionName: p?.sessionName, startUrl: p?.startUrl, region: p?.region, profileRegion: p?.profileRegion ?? null }));
     } catch {
       // not a portal a person could have added
     }

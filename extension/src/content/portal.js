@@ -45,7 +45,26 @@
   .row { display: flex; gap: 8px; align-items: center; margin: 6px 0; flex-wrap: wrap; }
   .confirm { border: 2px solid #0972d3; border-radius: 6px; padding: 8px; margin: 6px 0; background: #f2f8fd; }
   .confirm p { margin: 0 0 6px; font-weight: 600; }
-  @media (prefers-color-scheme: dark) { .confirm { background: #0f1b2a; border-color: #539fe5; } }
+  .confirm p.summary { font-weight: 400; }
+  .confirm p.warning { font-weight: 400; color: #8a5300; }
+  /* The exact change, readable at any length: bounded, scrolled inside, never wrapped. */
+  pre.diff {
+    margin: 0 0 6px; padding: 6px; max-height: min(40vh, 320px); overflow: auto; white-space: pre;
+    font: 11px/1.35 ui-monospace, Menlo, Consolas, "Noto Sans Mono CJK JP", monospace;
+    background: #fff; color: #16191f; border: 1px solid #c6c6cd; border-radius: 4px; tab-size: 4;
+  }
+  pre.diff:focus-visible { outline: 2px solid #0972d3; }
+  pre.diff .add { color: #1d6b2c; background: #e9f7ec; }
+  pre.diff .del { color: #a4271e; background: #fdecea; }
+  pre.diff .hunk { color: #5f6b7a; }
+  @media (prefers-color-scheme: dark) {
+    .confirm { background: #0f1b2a; border-color: #539fe5; }
+    .confirm p.warning { color: #ffcc80; }
+    pre.diff { background: #0f141a; color: #e9ebed; border-color: #414d5c; }
+    pre.diff .add { color: #8fe0a0; background: #12301b; }
+    pre.diff .del { color: #ff9d94; background: #3a1613; }
+    pre.diff .hunk { color: #a3adb8; }
+  }
   ul { list-style: none; margin: 0; padding: 0; }
   li.account { margin: 8px 0 4px; }
   li.account > .name { font-weight: 600; }
@@ -152,13 +171,18 @@
   let busy = false;
   let collapsed = false;
   let filter = '';
-  /** @type {{ kind: 'ok' | 'error', text: string } | null} */ let message = null;
+  /** @type {{ kind: 'ok' | 'error' | 'muted', text: string } | null} */ let message = null;
   /** @type {HTMLElement | null} */ let hostEl = null;
   /** @type {ShadowRoot | null} */ let shadow = null;
   let polls = 0;
   /**
-   * The action waiting for the person's Confirm: what it does, in words, and the work.
-   * @type {{ text: string, run: () => Promise<void> } | null}
+   * What a write will change, from the worker's dry run (the popup's review, same code).
+   * @typedef {{ added: string[], updated: string[], removed: string[], unchanged: string[], diff: string, failedAccounts: number }} Review
+   */
+  /**
+   * The action waiting for the person's Confirm: what it does, in words (and for writes, the
+   * exact change), and the work.
+   * @type {{ text: string, review?: Review, note?: string, run: () => Promise<void> } | null}
    */
   let pending = null;
   /** When Confirm may be pressed (ms since the epoch). */
@@ -255,17 +279,20 @@
   }
 
   /**
-   * Asks before `run`: the panel shows `text` with Confirm and Cancel.
-   * @param {string} text @param {() => Promise<void>} run
+   * Asks before `run`: the panel shows `text` (and the review of a write) with Confirm and Cancel.
+   * @param {string} text @param {() => Promise<void>} run @param {{ review?: Review, note?: string }} [extra]
    */
-  function confirmFirst(text, run) {
-    pending = { text, run };
+  function confirmFirst(text, run, extra = {}) {
+    pending = { text, run, ...extra };
     armedAt = Date.now() + ARM_DELAY_MS;
     collapsed = false;
     message = null;
     render();
+    // Arms only this question's Confirm: a timer left from a question cancelled a moment ago
+    // must not enable the next one early (its click would then do nothing).
+    const asked = pending;
     setTimeout(() => {
-      if (!busy) shadow?.querySelector('[data-action="confirm"]')?.removeAttribute('disabled');
+      if (!busy && pending === asked && Date.now() >= armedAt) shadow?.querySelector('[data-action="confirm"]')?.removeAttribute('disabled');
     }, ARM_DELAY_MS + 20);
     // Keyboard users land on Cancel: a stray Enter or Space never confirms.
     /** @type {HTMLElement | null | undefined} */ (shadow?.querySelector('[data-action="cancel"]'))?.focus();
@@ -284,19 +311,74 @@
       pending = null;
       render();
     }, { 'data-action': 'cancel' });
+    const r = pending.review;
     return el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': t('panelConfirm'), 'data-field': 'confirm' }, [
       el('p', { 'data-field': 'confirm-text' }, [pending.text]),
+      pending.note ? el('p', { class: 'warning', role: 'status', 'data-field': 'review-note' }, [pending.note]) : null,
+      r ? el('p', { class: 'summary', 'data-field': 'review-summary' }, [t('planSummary', [String(r.added.length), String(r.updated.length), String(r.removed.length), String(r.unchanged.length)])]) : null,
+      r && r.failedAccounts > 0 ? el('p', { class: 'warning', 'data-field': 'review-failed' }, [t('reviewFailedKept', [String(r.failedAccounts)])]) : null,
+      r ? diffView(r.diff) : null,
       el('div', { class: 'row' }, [cancel, confirm]),
     ]);
   }
 
-  /** @param {{ accountId: string, roleName: string }[] | null} selection */
-  async function add(selection) {
+  /** The unified diff, line by line (text nodes only: nothing in it is parsed). @param {string} diff */
+  function diffView(diff) {
+    const lines = diff ? diff.replace(/\n$/, '').split('\n') : [t('noChanges')];
+    const kind = (/** @type {string} */ l) => (/^(\+\+\+|---) /.test(l) || l.startsWith('@@') ? 'hunk' : l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : '');
+    return el('pre', { class: 'diff', tabindex: '0', 'aria-label': t('panelDiffLabel'), 'data-field': 'diff' },
+      lines.map((l) => el('span', kind(l) ? { class: kind(l) } : {}, [`${l}\n`])));
+  }
+
+  /**
+   * "Add" and "Add all": the worker's dry run first, shown with its counts and diff; Confirm
+   * then applies the same selection, and only while a fresh dry run still shows the same
+   * change (else the new one is shown for review).
+   * @param {{ accountId: string, roleName: string }[] | null} selection null = every role
+   * @param {(r: Review) => string} question
+   * @param {string} [note]
+   */
+  async function review(selection, question, note) {
+    busy = true;
+    pending = null;
+    message = { kind: 'muted', text: t('panelPreparing') };
+    render();
+    /** @type {Review} */ let r;
+    try {
+      r = await ask({ type: 'portalPlan', roles: selection });
+    } catch (e) {
+      busy = false;
+      message = { kind: 'error', text: errorText(e) };
+      render();
+      return;
+    }
+    busy = false;
+    message = null;
+    if (!r.diff && r.removed.length + r.added.length + r.updated.length === 0) {
+      message = { kind: 'ok', text: t('panelNothingToAdd') };
+      render();
+      return;
+    }
+    confirmFirst(question(r), () => apply(selection, r, question), { review: r, note });
+  }
+
+  /**
+   * @param {{ accountId: string, roleName: string }[] | null} selection @param {Review} reviewed
+   * @param {(r: Review) => string} question
+   */
+  async function apply(selection, reviewed, question) {
+    let changed = false;
     await act(async () => {
+      const now = /** @type {Review} */ (await ask({ type: 'portalPlan', roles: selection }));
+      if (now.diff !== reviewed.diff) {
+        changed = true;
+        return;
+      }
       const r = await ask({ type: 'portalAdd', roles: selection });
       await reloadProfiles();
       message = { kind: 'ok', text: t('panelAdded', [String(r.added.length + r.updated.length + r.unchanged.length)]) };
     });
+    if (changed) await review(selection, question, t('panelReviewChanged'));
   }
 
   /** @param {string} name */
@@ -391,7 +473,7 @@
     return [
       el('div', { class: 'row' }, [
         el('span', { class: 'muted', 'data-field': 'counts' }, [t('panelCounts', [String(roles.length), String(roles.length - missing)])]),
-        button(t('panelAddAll'), () => confirmFirst(t('panelConfirmAddAll', [String(missing)]), () => add(null)), { 'data-action': 'add-all', ...(busy || missing === 0 ? { disabled: '' } : {}) }),
+        button(t('panelAddAll'), () => review(null, (r) => t('panelConfirmAddAll', [String(r.added.length)])), { 'data-action': 'add-all', ...(busy || missing === 0 ? { disabled: '' } : {}) }),
       ]),
       search,
       accountList(),
@@ -439,7 +521,8 @@
 
   /** @param {Role} r */
   function askAdd(r) {
-    confirmFirst(t('panelConfirmAdd', [r.profileName]), () => add([{ accountId: r.accountId, roleName: r.roleName }]));
+    if (busy) return;
+    void review([{ accountId: r.accountId, roleName: r.roleName }], () => t('panelConfirmAdd', [r.profileName]));
   }
 
   function decoratePortal() {
