@@ -11,6 +11,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     // Debian's Chromium ships only en-US; the Japanese-browser test needs the ja locale pack.
     ("/usr/lib/chromium/locales/ja.pak", "chromium-l10n"),
     ("/usr/bin/firefox-esr", "firefox-esr"),
+    // Debian's Chromium has no CJK font: without one the Japanese screenshots show empty boxes.
+    ("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf", "fonts-ipafont-gothic"),
     ("/usr/bin/x86_64-w64-mingw32-gcc", "mingw-w64"),
 ];
 
