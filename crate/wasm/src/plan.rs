@@ -99,3 +99,13 @@ pub fn normalize_origin(input: &str) -> Result<String, JsValue> {
 pub fn match_pattern(origin: &str) -> Result<String, JsValue> {
     fields::match_pattern("origin", origin).map_err(|e| core_error(&e.into()))
 }
+
+/// What the toolbar badge says for the sessions' token expiries (epoch ms).
+#[wasm_bindgen(js_name = badgeFor, unchecked_return_type = "Badge")]
+pub fn badge_for(
+    #[wasm_bindgen(js_name = "expiriesMs")] expiries_ms: Vec<f64>,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let expiries: Vec<u64> = expiries_ms.iter().map(|&t| t as u64).collect();
+    to_js(&lifecycle::badge_for(&expiries, now_ms as u64))
+}
