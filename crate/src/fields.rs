@@ -77,6 +77,58 @@ pub fn origin(field: &str, value: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// What a person typed for a custom portal domain (`sso.example.com`,
+/// `https://sso.example.com/start`, `http://127.0.0.1:4000`, `*.example.com`) as the origin the
+/// settings keep: `https://` when no scheme is given, scheme and host lower-cased, the default
+/// port, path, query and fragment dropped; then checked by [`origin`]. A host without a dot
+/// (other than `localhost`) is refused: it is a typo, not a portal.
+pub fn normalize_origin(field: &str, input: &str) -> Result<String, FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(fail(field, "is empty; enter a domain such as sso.example.com"));
+    }
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        None => ("https".to_string(), text),
+    };
+    if scheme != "https" && scheme != "http" {
+        return Err(fail(field, "must be an http or https domain"));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    let (wildcard, authority) = match authority.strip_prefix("*.") {
+        Some(a) => ("*.", a.to_string()),
+        None => ("", authority),
+    };
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority.strip_suffix(default_port).unwrap_or(&authority);
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    if !host.contains('.') && host != "localhost" && !host.starts_with('[') {
+        return Err(fail(field, "is not a domain: enter a host name such as sso.example.com"));
+    }
+    let normalized = format!("{scheme}://{wildcard}{authority}");
+    origin(field, &normalized)?;
+    Ok(normalized)
+}
+
+/// The browser match pattern that grants an origin checked by [`origin`]:
+/// `https://sso.example.com/*`, `https://*.example.com/*`. Match patterns have no port, so
+/// `http://127.0.0.1:4000` gives `http://127.0.0.1/*`.
+pub fn match_pattern(field: &str, value: &str) -> Result<String, FieldError> {
+    origin(field, value)?;
+    let (scheme, rest) = value.split_once("://").ok_or_else(|| fail(field, "is not an origin"))?;
+    let authority = rest.trim_end_matches('/');
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    Ok(format!("{scheme}://{host}/*"))
+}
+
 /// An `output` format the AWS CLI accepts.
 pub fn output(field: &str, value: &str) -> Result<(), FieldError> {
     if OUTPUT_FORMATS.contains(&value) {
@@ -298,6 +350,54 @@ mod tests {
             "https://sso.*.example.com",
         ]) {
             assert!(origin("o", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn typed_domains_become_origins() {
+        for (typed, want) in [
+            ("sso.example.com", "https://sso.example.com"),
+            ("  https://SSO.Example.com/start#/  ", "https://sso.example.com"),
+            ("https://sso.example.com:443/", "https://sso.example.com"),
+            ("https://sso.example.com:8443/x", "https://sso.example.com:8443"),
+            ("http://127.0.0.1:4000", "http://127.0.0.1:4000"),
+            ("HTTP://localhost:80/start", "http://localhost"),
+            ("*.example.com", "https://*.example.com"),
+            ("http://[::1]:4000/", "http://[::1]:4000"),
+        ] {
+            assert_eq!(normalize_origin("domain", typed).as_deref(), Ok(want), "{typed:?}");
+        }
+        for bad in [
+            "",
+            "   ",
+            "intranet",
+            "ftp://sso.example.com",
+            "javascript:alert(1)",
+            "http://sso.example.com",
+            "http://127.0.0.1.evil.com",
+            "https://user@sso.example.com",
+            "*.com",
+            "http://*.example.com",
+            "sso.example.com:99999",
+            "bad host.example.com",
+        ] {
+            assert_eq!(normalize_origin("domain", bad).unwrap_err().field, "domain", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn match_patterns_drop_the_port() {
+        for (origin, want) in [
+            ("https://sso.example.com", "https://sso.example.com/*"),
+            ("https://sso.example.com:8443/", "https://sso.example.com/*"),
+            ("https://*.example.com", "https://*.example.com/*"),
+            ("http://127.0.0.1:4000", "http://127.0.0.1/*"),
+            ("http://[::1]:4000", "http://[::1]/*"),
+        ] {
+            assert_eq!(match_pattern("origin", origin).as_deref(), Ok(want), "{origin}");
+        }
+        for bad in ["https://sso.example.com/start", "http://evil.example", "sso.example.com", ""] {
+            assert!(match_pattern("origin", bad).is_err(), "{bad:?}");
         }
     }
 

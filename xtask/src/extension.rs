@@ -2,11 +2,13 @@
 //! into one unpacked extension per browser from the one manifest source.
 use crate::prereqs::{self, WASM_TARGET};
 use crate::sh::{self, cmd, root, Result};
-use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 mod locales;
+mod manifest;
+
+use manifest::manifest_for;
 
 /// Where wasm-bindgen's output goes; `extension/tsconfig.json` reads the `.d.ts` from here.
 const WASM_OUT: &str = "target/extension-wasm/wasm";
@@ -96,30 +98,6 @@ fn assemble(browser: &str) -> Result {
     let manifest = manifest_for(browser)?;
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     fs::write(dir.join("manifest.json"), text + "\n").map_err(|e| format!("writing manifest: {e}"))
-}
-
-/// Derives one browser's manifest from `extension/manifest.json`.
-pub fn manifest_for(browser: &str) -> Result<Value> {
-    let path = root().join("extension/manifest.json");
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut m: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    m["version"] = Value::String(env!("CARGO_PKG_VERSION").to_string());
-    let obj = m.as_object_mut().ok_or("manifest.json is not an object")?;
-    let background = obj.get_mut("background").and_then(Value::as_object_mut).ok_or("manifest has no background")?;
-    match browser {
-        // Chromium warns on unknown keys and would run `scripts` nowhere; the key fixes the ID.
-        "chromium" => {
-            background.remove("scripts");
-            obj.remove("browser_specific_settings");
-        }
-        // Firefox runs MV3 backgrounds as event pages (`scripts`) and rejects `key`.
-        "firefox" => {
-            background.remove("service_worker");
-            obj.remove("key");
-        }
-        other => return Err(format!("unknown browser {other}")),
-    }
-    Ok(m)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result {

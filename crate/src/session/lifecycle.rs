@@ -9,6 +9,11 @@ use crate::endpoints::partition_of;
 use crate::fields::same_start_url;
 use crate::setup::{portal_page, Portal, PortalDomain};
 
+pub mod badge;
+pub mod device_pages;
+pub use badge::{badge_for, Badge, BadgeTone};
+pub use device_pages::{device_page_host, is_device_page, signin_host, SIGNIN_DEVICE_PATH};
+
 /// Refresh this long before the access token expires: earlier than botocore's own refresh
 /// window (15 minutes), so the CLI never has to refresh it itself.
 pub const REFRESH_LEAD_MS: u64 = 20 * 60 * 1000;

@@ -15,14 +15,12 @@ pub mod setup;
 
 use convert::{core_error, from_js, js_error, to_js};
 use platform::WebPlatform;
-use ssobridge_core::endpoints::Endpoints;
 use ssobridge_core::http::Platform;
 use ssobridge_core::listing::{self, ListingOptions};
 use ssobridge_core::login::device::{self, DeviceLoginState};
 use ssobridge_core::login::pkce::{self, PkcePending};
 use ssobridge_core::login::single::{self, StoredLogin};
 use ssobridge_core::login::{handoff, refresh, LoginResult, Registration, SessionConfig};
-use ssobridge_core::naming::{self, ProfileInput};
 use ssobridge_core::secret::Secret;
 use wasm_bindgen::prelude::*;
 
@@ -35,17 +33,6 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[wasm_bindgen(js_name = coreVersion)]
 pub fn core_version() -> String {
     ssobridge_core::VERSION.to_string()
-}
-
-/// The endpoints a session talks to: the override if given, else the region's (validated).
-#[wasm_bindgen(js_name = resolveEndpoints, unchecked_return_type = "Endpoints")]
-pub fn resolve_endpoints(
-    region: &str,
-    #[wasm_bindgen(js_name = "endpointOverride", unchecked_param_type = "Endpoints | null | undefined")]
-    endpoint_override: JsValue,
-) -> Result<JsValue, JsValue> {
-    let o: Option<Endpoints> = from_js(endpoint_override, "endpoints")?;
-    to_js(&Endpoints::resolve(region, "", false, o.as_ref()).map_err(|e| core_error(&e))?)
 }
 
 /// A device login about to start (no request yet). Pass the session's stored registration to
@@ -69,15 +56,6 @@ pub async fn device_login_step(
 ) -> Result<JsValue, JsValue> {
     let state: DeviceLoginState = from_js(state, "device login state")?;
     to_js(&device::step(&WebPlatform, state).await)
-}
-
-/// Cancels a device login: anything but `done` becomes `failed` with code `cancelled`.
-#[wasm_bindgen(js_name = deviceLoginCancel, unchecked_return_type = "DeviceLoginState")]
-pub fn device_login_cancel(
-    #[wasm_bindgen(unchecked_param_type = "DeviceLoginState")] state: JsValue,
-) -> Result<JsValue, JsValue> {
-    let state: DeviceLoginState = from_js(state, "device login state")?;
-    to_js(&device::cancel(state))
 }
 
 /// Starts a PKCE login: registers (or reuses `registration`) and returns the pending login with
@@ -117,16 +95,6 @@ pub async fn refresh_login(
         Ok(new) => to_js(&new),
         Err(e) => Err(js_error(e.code(), &e.to_string(), &[("oldTokenUsable", e.old_token_usable.into())])),
     }
-}
-
-/// True when the token expires within 15 minutes (time to refresh). `nowMs` defaults to now.
-#[wasm_bindgen(js_name = loginNeedsRefresh)]
-pub fn login_needs_refresh(
-    #[wasm_bindgen(unchecked_param_type = "LoginResult")] login: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: Option<f64>,
-) -> Result<bool, JsValue> {
-    let login: LoginResult = from_js(login, "login")?;
-    Ok(refresh::needs_refresh(&login, now_ms.map_or_else(|| WebPlatform.now_ms(), |n| n as u64)))
 }
 
 /// True when the login has a refresh token and a live registration. `nowMs` defaults to now.
@@ -200,31 +168,4 @@ pub async fn list_accounts_and_roles(
     .await
     .map_err(|e| core_error(&e))?;
     to_js(&listing)
-}
-
-/// Names profiles from a template over {account_name}, {account_id}, {role_name}, {session}:
-/// sanitised, unique, in input order.
-#[wasm_bindgen(js_name = nameProfiles, unchecked_return_type = "NamedProfile[]")]
-pub fn name_profiles(
-    template: &str,
-    #[wasm_bindgen(js_name = "sessionName")] session_name: &str,
-    #[wasm_bindgen(unchecked_param_type = "ProfileInput[]")] inputs: JsValue,
-) -> Result<JsValue, JsValue> {
-    let inputs: Vec<ProfileInput> = from_js(inputs, "profile inputs")?;
-    to_js(&naming::name_profiles(template, session_name, &inputs).map_err(|e| core_error(&e))?)
-}
-
-/// Throws `invalid_input` (field `template`) if the template cannot be used.
-#[wasm_bindgen(js_name = validateTemplate)]
-pub fn validate_template(template: &str) -> Result<(), JsValue> {
-    naming::validate_template(template).map_err(|e| core_error(&e))
-}
-
-/// The built-in templates: `{default: "{account_name}.{role_name}", cli: "{role_name}-{account_id}"}`.
-#[wasm_bindgen(js_name = profileTemplates, unchecked_return_type = "{ default: string; cli: string }")]
-pub fn profile_templates() -> Result<JsValue, JsValue> {
-    let templates = js_sys::Object::new();
-    js_sys::Reflect::set(&templates, &"default".into(), &naming::DEFAULT_TEMPLATE.into())?;
-    js_sys::Reflect::set(&templates, &"cli".into(), &naming::CLI_TEMPLATE.into())?;
-    Ok(templates.into())
 }

@@ -1,6 +1,7 @@
 //! JS-facing sync plan and session-lifecycle decisions (`ssobridge_core::plan`,
 //! `ssobridge_core::lifecycle`, `ssobridge_core::regions`): conversions only.
 use crate::convert::{core_error, from_js, to_js};
+use ssobridge_core::fields;
 use ssobridge_core::lifecycle::{self, OwnedTab, WaitingDeviceLogin};
 use ssobridge_core::plan::{self, PlanInput};
 use ssobridge_core::regions;
@@ -73,4 +74,38 @@ pub fn check_region(field: &str, value: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = knownRegions, unchecked_return_type = "string[]")]
 pub fn known_regions() -> Result<JsValue, JsValue> {
     to_js(&regions::KNOWN_REGIONS.to_vec())
+}
+
+/// Whether a page is a device-verification page the guard may ask about (exact hosts and paths,
+/// or a custom portal domain's device pages).
+#[wasm_bindgen(js_name = isDevicePage)]
+pub fn is_device_page(
+    url: &str,
+    #[wasm_bindgen(unchecked_param_type = "PortalDomain[]")] domains: JsValue,
+) -> Result<bool, JsValue> {
+    let domains: Option<Vec<PortalDomain>> = from_js(domains, "portal domains")?;
+    Ok(lifecycle::is_device_page(url, &domains.unwrap_or_default()))
+}
+
+/// What a person typed for a custom portal domain, as the origin the settings keep; throws
+/// `invalid_input` with field `origin`.
+#[wasm_bindgen(js_name = normalizeOrigin)]
+pub fn normalize_origin(input: &str) -> Result<String, JsValue> {
+    fields::normalize_origin("origin", input).map_err(|e| core_error(&e.into()))
+}
+
+/// The match pattern (no port) that grants a custom domain's origin; throws `invalid_input`.
+#[wasm_bindgen(js_name = matchPattern)]
+pub fn match_pattern(origin: &str) -> Result<String, JsValue> {
+    fields::match_pattern("origin", origin).map_err(|e| core_error(&e.into()))
+}
+
+/// What the toolbar badge says for the sessions' token expiries (epoch ms).
+#[wasm_bindgen(js_name = badgeFor, unchecked_return_type = "Badge")]
+pub fn badge_for(
+    #[wasm_bindgen(js_name = "expiriesMs")] expiries_ms: Vec<f64>,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let expiries: Vec<u64> = expiries_ms.iter().map(|&t| t as u64).collect();
+    to_js(&lifecycle::badge_for(&expiries, now_ms as u64))
 }

@@ -121,37 +121,14 @@ async fn device_login_then_listing_in_a_service_worker() {
     assert_eq!(events.length(), accounts.length() + 1);
     let roles: js_sys::Array = get(&accounts.get(0), "roles").dyn_into().unwrap();
     assert!(roles.length() > 0);
-
-    // Name the profiles the listing found; the emulator's account names are INI-hostile.
-    let inputs = js_sys::Array::new();
-    for a in accounts.iter() {
-        for r in js_sys::Array::from(&get(&a, "roles")).iter() {
-            let input = js(json!({"accountId": get_str(&a, "accountId"), "roleName": r.as_string().unwrap()}));
-            Reflect::set(&input, &"accountName".into(), &get(&a, "accountName")).unwrap();
-            inputs.push(&input);
-        }
-    }
-    let named: js_sys::Array =
-        ssobridge_wasm::name_profiles("{account_name}.{role_name}", "wasm", inputs.clone().into())
-            .unwrap()
-            .dyn_into()
-            .unwrap();
-    assert_eq!(named.length(), inputs.length());
-    for p in named.iter() {
-        let name = get_str(&p, "name");
-        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c)), "{name}");
-    }
 }
 
 #[wasm_bindgen_test]
-async fn denied_and_cancelled_logins_are_failed_states_with_codes() {
+async fn denied_logins_are_failed_states_with_codes() {
     let state = ssobridge_wasm::device_login_new(session("wasm-deny"), JsValue::UNDEFINED).unwrap();
     let mut state = ssobridge_wasm::device_login_step(state).await.unwrap();
     assert_eq!(get_str(&state, "state"), "waitingForUser");
     assert!(ssobridge_wasm::login_joinable(through_storage(&state), session("wasm-deny"), None).unwrap());
-    let cancelled = ssobridge_wasm::device_login_cancel(state.clone()).unwrap();
-    assert_eq!(get_str(&cancelled, "state"), "failed");
-    assert_eq!(get_str(&cancelled, "code"), "cancelled");
 
     assert_eq!(admin_post("/admin/device/deny", json!({"userCode": get_str(&state, "userCode")})).await, 200);
     for _ in 0..30 {
@@ -183,9 +160,16 @@ async fn errors_reach_js_as_errors_with_a_code() {
     let err = ssobridge_wasm::device_login_step(js(json!({"state": "waitingForUser"}))).await.unwrap_err();
     assert_eq!(get_str(&err, "code"), "invalid_input");
 
-    let err = ssobridge_wasm::validate_template("{nope}").unwrap_err();
+    let settings = json!({"nameTemplate": "{nope}", "defaultRegion": "", "defaultOutput": "json",
+        "loginFlow": "pkce", "pruneDefault": false, "endpoints": null});
+    let err = ssobridge_wasm::setup::check_settings(js(settings)).unwrap_err();
     assert_eq!(get_str(&err, "code"), "invalid_input");
-    assert_eq!(get_str(&err, "field"), "template");
+    assert_eq!(get_str(&err, "field"), "nameTemplate");
+
+    // A typed domain the core refuses names its field; the value is not echoed.
+    let err = ssobridge_wasm::plan::normalize_origin("http://TOPSECRET.example").unwrap_err();
+    assert_eq!((get_str(&err, "code"), get_str(&err, "field")), ("invalid_input".into(), "origin".into()));
+    assert!(!get_str(&err, "message").contains("TOPSECRET"));
 }
 
 #[wasm_bindgen_test]
@@ -221,15 +205,13 @@ fn values_are_plain_json_compatible_objects() {
         js_sys::Object::get_prototype_of(&js_sys::Object::new().into()),
         "a plain object"
     );
-    let named = ssobridge_wasm::name_profiles(
-        "{account_name}.{role_name}",
-        "plain",
-        js(json!([{"accountId": "111122223333", "accountName": null, "roleName": "Admin"}])),
-    )
-    .unwrap();
-    let first = js_sys::Array::from(&named).get(0);
-    assert!(!first.is_instance_of::<js_sys::Map>());
-    assert_eq!(get_str(&first, "accountId"), "111122223333");
+    let waiting = js(json!([{"sessionName": "plain", "userCode": "ABCD-EFGH", "tabId": null}]));
+    let verdict =
+        ssobridge_wasm::plan::device_verdict(waiting, Some("abcd-efgh".into()), 7.0, JsValue::NULL, 1e12).unwrap();
+    let remember = get(&verdict, "remember");
+    assert!(!remember.is_instance_of::<js_sys::Map>());
+    assert_eq!(get_str(&remember, "code"), "ABCDEFGH");
+    assert_eq!(get(&remember, "untilMs").as_f64(), Some(1e12 + 15.0 * 60_000.0));
     // Through JSON text and back, the value is the same.
     assert_eq!(
         String::from(JSON::stringify(&through_storage(&state)).unwrap()),
@@ -239,7 +221,7 @@ fn values_are_plain_json_compatible_objects() {
 
 /// Shape errors name the field path and the expected type, never the value (it may be a secret).
 #[wasm_bindgen_test]
-fn shape_errors_name_the_field_never_the_value() {
+async fn shape_errors_name_the_field_never_the_value() {
     let registration = js(json!({"clientId": "c", "clientSecret": "s", "expiresAtMs": "TOPSECRET-1",
         "flow": "device", "region": "us-east-1", "startUrl": "https://x", "scopes": []}));
     let err = ssobridge_wasm::device_login_new(session("shape"), registration).unwrap_err();
@@ -253,14 +235,30 @@ fn shape_errors_name_the_field_never_the_value() {
 
     // A missing field is named with its own path.
     let state = js(json!({"state": "registering", "session": {"sessionName": "x", "region": "us-east-1"}}));
-    let err = ssobridge_wasm::device_login_cancel(state).unwrap_err();
+    let err = ssobridge_wasm::device_login_step(state).await.unwrap_err();
     assert_eq!(get_str(&err, "field"), "session.startUrl", "{}", get_str(&err, "message"));
 
     // An unknown enum value is not echoed either.
     let bad = json!({"sessionName": "x", "startUrl": "https://x", "region": "us-east-1"});
     let state = js(json!({"state": "registering", "session": bad, "registration": {"clientId": "c",
         "clientSecret": "s", "expiresAtMs": 1, "flow": "TOPSECRET-2", "region": "r", "startUrl": "u", "scopes": []}}));
-    let err = ssobridge_wasm::device_login_cancel(state).unwrap_err();
+    let err = ssobridge_wasm::device_login_step(state).await.unwrap_err();
     assert_eq!(get_str(&err, "code"), "invalid_input");
     assert!(!get_str(&err, "message").contains("TOPSECRET"), "{}", get_str(&err, "message"));
+}
+
+/// The page rules the worker asks about, through the wasm layer.
+#[wasm_bindgen_test]
+fn page_rules_cross_as_booleans_and_strings() {
+    let domains = js(json!([{"origin": "http://127.0.0.1:4000", "region": ""}]));
+    assert!(ssobridge_wasm::plan::is_device_page("https://device.sso.eu-west-1.amazonaws.com/", JsValue::NULL).unwrap());
+    assert!(!ssobridge_wasm::plan::is_device_page(
+        "https://bucket.s3.amazonaws.com/device/index.html?x=.awsapps.com/",
+        domains.clone()
+    )
+    .unwrap());
+    assert!(ssobridge_wasm::plan::is_device_page("http://127.0.0.1:4000/device", domains).unwrap());
+    let origin = ssobridge_wasm::plan::normalize_origin(" https://SSO.example.com/start ").unwrap();
+    assert_eq!(origin, "https://sso.example.com");
+    assert_eq!(ssobridge_wasm::plan::match_pattern("http://127.0.0.1:4000").unwrap(), "http://127.0.0.1/*");
 }

@@ -1,27 +1,21 @@
 // The toolbar badge shows the time left on the session that expires first, so a glance tells
-// whether the CLI will keep working: "7h", "45m", "!" once a signed-in session has expired.
+// whether the CLI will keep working: "7h", "45m", "!" once a signed-in session has expired. What
+// it says is the core's rule (`badgeFor`); here it is only painted.
 import { tokens } from './vault.js';
+import { coreReady } from './settings.js';
+import * as core from './core.js';
 
 const ALARM = 'badge';
 
+/** @type {Record<import('../wasm/ssobridge_wasm.js').BadgeTone, string>} */
+const COLORS = { ok: '#1e7d32', soon: '#b26a00', expired: '#b3261e' };
+
 export async function updateBadge() {
-  const now = Date.now();
+  await coreReady();
   const expiries = Object.values(await tokens.all()).map((l) => l?.token?.expiresAtMs).filter((t) => typeof t === 'number');
-  let text = '';
-  let color = '#1e7d32';
-  if (expiries.length > 0) {
-    const left = Math.min(...expiries) - now;
-    if (left <= 0) {
-      text = '!';
-      color = '#b3261e';
-    } else {
-      const min = Math.floor(left / 60_000);
-      text = min >= 60 ? `${Math.floor(min / 60)}h` : `${min}m`;
-      if (min < 15) color = '#b26a00';
-    }
-  }
-  await chrome.action.setBadgeText({ text });
-  await chrome.action.setBadgeBackgroundColor({ color });
+  const badge = core.badgeFor(expiries, Date.now());
+  await chrome.action.setBadgeText({ text: badge.text });
+  await chrome.action.setBadgeBackgroundColor({ color: COLORS[badge.tone] });
 }
 
 /** Keeps the badge current while the worker sleeps. */

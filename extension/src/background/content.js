@@ -9,7 +9,7 @@ import * as sessions from './sessions.js';
 import * as profiles from './profiles.js';
 import { logins, tokens, errors } from './vault.js';
 import { loadPortals, savePortals, loadSettings } from './settings.js';
-import { customDomainOf, listen as listenForDomains } from './domains.js';
+import { listen as listenForDomains } from './domains.js';
 import { CodedError } from './host.js';
 
 // Custom portal domains are registered again when the worker is installed or started.
@@ -113,133 +113,71 @@ export async function handleContent(msg, sender, ctx) {
 
 // ---- device-verification pages -------------------------------------------------------------
 
-const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d+';
-const DEVICE_HOST_RE = new RegExp(`^device\\.sso\\.${REGION}\\.amazonaws\\.com(?:\\.cn)?$`);
-const SIGNIN_HOST_RE = new RegExp(`^${REGION}\\.signin\\.aws$`);
-const DEVICE_ROUTE_RE = /^#!?\/?device(?:[/?]|$)/i;
-
 /**
- * Whether a page is one the device guard is meant for, by exact host and path (the same rules
- * content/device.js applies; the manifest injects it only there): the OIDC device pages
- * (`device.sso.REGION.amazonaws.com[.cn]`), `REGION.signin.aws/platform/authorize`, an access
- * portal's `#/device` route, and the device pages of a custom portal domain.
+ * Whether a page is one the device guard is meant for: the core's rule (exact hosts and paths,
+ * the same hosts the manifest's device matches are generated from, plus custom portal domains).
  * @param {string} url
  */
 export async function isDevicePageUrl(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password) return false;
-  if (u.protocol === 'https:' && !u.port) {
-    if (DEVICE_HOST_RE.test(u.hostname)) return true;
-    if (SIGNIN_HOST_RE.test(u.hostname)) return u.pathname === '/platform/authorize';
-    if (core.portalPage(url)) return DEVICE_ROUTE_RE.test(u.hash);
-  }
   const settings = await loadSettings();
-  if (!customDomainOf(settings.portalDomains ?? [], url)) return false;
-  return DEVICE_ROUTE_RE.test(u.hash) || /^\/device(?:\/|$)/.test(u.pathname) || u.pathname === '/platform/authorize' || u.searchParams.has('user_code');
+  return core.isDevicePage(url, settings.portalDomains ?? []);
 }
 
-/** Codes compare without case and dashes: `abcd-efgh` is `ABCDEFGH`. @param {string} code */
-const normalizeCode = (code) => code.replace(/[\s-]/g, '').toUpperCase();
-
-/** Tabs judged ours stay ours for their next pages (Confirm, then Allow, then "approved"). */
-const OWNED_TTL_MS = 15 * 60_000;
-
 /**
- * Whether the code on a verification page is one SSO Bridge requested and is still waiting for.
- * With no visible code (newer `*.signin.aws` pages), a tab the extension opened for a login it is
- * running is ours, and any other is not.
+ * Whether the code on a verification page is one SSO Bridge requested and is still waiting for
+ * (the core decides, by the code or, with none visible, by the tab the extension opened). The
+ * worker only supplies the running logins and the tab's memory, and stores what the core says
+ * to remember.
  * @param {string | null} userCode @param {number} tabId
  */
 async function deviceVerdict(userCode, tabId) {
   const all = await logins.all();
-  /** @type {[string, any][]} */
-  const waiting = Object.entries(all).filter(([, r]) => r.flow === 'device' && r.state?.state === 'waitingForUser');
-  const code = userCode ? normalizeCode(userCode) : '';
-  let match = null;
-  if (code) {
-    match = waiting.find(([, r]) => typeof r.state.userCode === 'string' && normalizeCode(r.state.userCode) === code) ?? null;
-  } else {
-    match = waiting.find(([, r]) => r.tabId === tabId) ?? null;
-  }
+  const waiting = Object.entries(all)
+    .filter(([, r]) => r.flow === 'device' && r.state?.state === 'waitingForUser' && typeof r.state.userCode === 'string')
+    .map(([sessionName, r]) => ({ sessionName, userCode: String(/** @type {any} */ (r).state.userCode), tabId: r.tabId ?? null }));
   const owned = await ownedTabs();
-  const remembered = owned[tabId];
   const now = Date.now();
-  if (match) {
-    owned[tabId] = { code: normalizeCode(match[1].state.userCode ?? ''), until: now + OWNED_TTL_MS };
+  const verdict = core.deviceVerdict(waiting, userCode, tabId, owned[tabId] ?? null, now);
+  if (verdict.remember) {
+    owned[tabId] = verdict.remember;
     await saveOwnedTabs(owned, now);
-    const settings = await loadSettings();
-    return { ours: true, waiting: true, autoConfirm: settings.autoConfirmDevice === true, sessionName: match[0] };
   }
-  // A page of the same approval after the login finished (e.g. "Request approved"): still ours,
-  // nothing left to confirm. A different visible code in that tab is not.
-  if (remembered && remembered.until > now && (!code || code === remembered.code)) {
-    return { ours: true, waiting: false, autoConfirm: false, sessionName: null };
-  }
-  return { ours: false, waiting: false, autoConfirm: false, sessionName: null };
+  const autoConfirm = verdict.waiting && (await loadSettings()).autoConfirmDevice === true;
+  return { ours: verdict.ours, waiting: verdict.waiting, autoConfirm, sessionName: verdict.sessionName };
 }
 
-/** @returns {Promise<Record<number, { code: string, until: number }>>} */
+/** @typedef {import('../wasm/ssobridge_wasm.js').OwnedTab} OwnedTab */
+
+/** Tabs the core judged ours, as it asked to remember them. @returns {Promise<Record<number, OwnedTab>>} */
 async function ownedTabs() {
-  const got = await chrome.storage.session.get('deviceTabs');
-  return /** @type {Record<number, { code: string, until: number }>} */ (got.deviceTabs ?? {});
+  const got = await chrome.storage.session.get('ownedDeviceTabs');
+  return /** @type {Record<number, OwnedTab>} */ (got.ownedDeviceTabs ?? {});
 }
 
-/** @param {Record<number, { code: string, until: number }>} owned @param {number} now */
+/**
+ * Stores the tabs' memory, dropping entries the core would no longer honour (housekeeping only:
+ * the core checks `untilMs` itself on every verdict).
+ * @param {Record<number, OwnedTab>} owned @param {number} now
+ */
 async function saveOwnedTabs(owned, now) {
-  for (const [id, v] of Object.entries(owned)) if (v.until <= now) delete owned[/** @type {any} */ (id)];
-  await chrome.storage.session.set({ deviceTabs: owned });
+  for (const [id, v] of Object.entries(owned)) if (!(v.untilMs > now)) delete owned[/** @type {any} */ (id)];
+  await chrome.storage.session.set({ ownedDeviceTabs: owned });
 }
 
 // ---- access-portal pages -------------------------------------------------------------------
 
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
-
-/** Region names the page revealed (e.g. the portal API host it called); only well-formed ones. @param {unknown} hints */
+/** Region names the page revealed (e.g. the portal API host it called): strings only; the core keeps well-formed ones. @param {unknown} hints */
 function regionHints(hints) {
-  return Array.isArray(hints) ? hints.filter((h) => typeof h === 'string' && REGION_RE.test(h)).slice(0, 5) : [];
-}
-
-/** `https://a.awsapps.com/start/` and `https://a.awsapps.com/start#/` are the same portal. @param {string} u */
-function sameStartUrl(u) {
-  return u.replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
+  return Array.isArray(hints) ? hints.filter((h) => typeof h === 'string').slice(0, 20) : [];
 }
 
 /**
- * The portal a page belongs to: its start URL and region, and the configured session if any.
+ * The portal a page belongs to (the core decides: configured portal, portal host, custom domain).
  * @param {string} url @param {string[]} hints
- * @returns {Promise<{ startUrl: string, region: string | null, regionFrom: string | null, sessionName: string | null } | null>}
  */
 async function portalOf(url, hints) {
-  const settings = await loadSettings();
-  /** @type {{ startUrl: string, region: string | null } | null} */
-  let page = null;
-  let regionFrom = null;
-  const domain = customDomainOf(settings.portalDomains ?? [], url);
-  if (domain) {
-    const u = new URL(url);
-    if (u.pathname === '/start' || u.pathname.startsWith('/start/')) page = { startUrl: `${u.origin}/start`, region: domain.region || null };
-    else if (u.pathname === '/' ) page = { startUrl: u.origin, region: domain.region || null };
-    if (page?.region) regionFrom = 'domain';
-  } else {
-    const p = core.portalPage(url);
-    if (p) {
-      page = { startUrl: p.startUrl, region: p.region ?? null };
-      if (page.region) regionFrom = 'host';
-    }
-  }
-  if (!page) return null;
-  const portal = (await loadPortals()).find((p) => sameStartUrl(p.startUrl) === sameStartUrl(/** @type {any} */ (page).startUrl));
-  if (portal) return { startUrl: portal.startUrl, region: portal.region, regionFrom: 'portal', sessionName: portal.sessionName };
-  if (!page.region && hints.length > 0) {
-    page.region = hints[0];
-    regionFrom = 'page';
-  }
-  return { ...page, regionFrom, sessionName: null };
+  const [settings, portals] = await Promise.all([loadSettings(), loadPortals()]);
+  return core.portalForPage(url, portals, settings.portalDomains ?? [], hints);
 }
 
 /** @param {string} url */

@@ -3,13 +3,14 @@
 import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, portalPage, checkPortal, checkSettings,
-  logoutAtPortal,
+  logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor,
 } from '../wasm/ssobridge_wasm.js';
 
 export {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
-  suggestSessionName, portalPage, checkPortal, checkSettings, logoutAtPortal,
+  suggestSessionName, portalPage, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
+  normalizeOrigin, matchPattern, badgeFor,
 };
 
 /** @param {string} url @returns {string | null} the start URL of an access-portal page */

@@ -6,13 +6,16 @@
 //
 // Used from two places: the options page (addPortalDomain/removePortalDomain, in the person's
 // click) and the service worker (syncContentScripts, isCustomPortal), through content.js.
-import { loadSettings, saveSettings } from './settings.js';
+import { loadSettings, saveSettings, coreReady } from './settings.js';
+import * as core from './core.js';
+
+// The options page calls addPortalDomain straight from a click, with no await before the
+// permission prompt: start loading the core as soon as this module is.
+void coreReady();
 
 /** @typedef {{ origin: string, region: string }} PortalDomain  origin: `https://sso.example.com`, `http://127.0.0.1:4000` or `https://*.example.com` */
 
 const SCRIPT_ID = 'ssobridge-custom-portals';
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
-
 /** An error with a stable code the options page translates. */
 class DomainError extends Error {
   /** @param {string} code @param {string} message */
@@ -24,57 +27,27 @@ class DomainError extends Error {
 
 /**
  * Reads what a person typed: `sso.example.com`, `https://sso.example.com/start`,
- * `http://127.0.0.1:4000`, `*.example.com`. Returns the origin kept in the settings.
+ * `http://127.0.0.1:4000`, `*.example.com`. Returns the origin kept in the settings (the core's
+ * rule); the options page shows the refusal under its own code.
  * @param {string} input
  */
 export function normalizeOrigin(input) {
-  let text = String(input ?? '').trim();
-  if (!text) throw new DomainError('domain_empty', 'enter a domain');
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
-  const m = /^(https?):\/\/(\*\.)?([^/?#]+)/i.exec(text);
-  if (!m) throw new DomainError('domain_invalid', 'only http and https domains can be added');
-  const scheme = m[1].toLowerCase();
-  const wildcard = !!m[2];
-  let url;
+  const text = String(input ?? '');
+  if (!text.trim()) throw new DomainError('domain_empty', 'enter a domain');
   try {
-    url = new URL(`${scheme}://${m[3]}/`);
-  } catch {
-    throw new DomainError('domain_invalid', 'not a domain');
+    return core.normalizeOrigin(text);
+  } catch (e) {
+    throw new DomainError('domain_invalid', String(/** @type {any} */ (e)?.message ?? e));
   }
-  if (url.username || url.password || !url.hostname.includes('.') && url.hostname !== 'localhost') {
-    throw new DomainError('domain_invalid', 'not a domain');
-  }
-  return `${scheme}://${wildcard ? '*.' : ''}${url.host}`;
 }
 
-/** The match pattern for an origin (ports are not part of match patterns). @param {string} origin */
+/** The match pattern for an origin (the core's rule: ports are not part of match patterns). @param {string} origin */
 export function matchPattern(origin) {
-  const m = /^(https?):\/\/([^/:]+|\[[^\]]+\])(:\d+)?$/.exec(origin);
-  if (!m) throw new DomainError('domain_invalid', `not an origin: ${origin}`);
-  return `${m[1]}://${m[2]}/*`;
-}
-
-/**
- * The custom domain a page URL belongs to, if any.
- * @param {PortalDomain[]} domains @param {string} url
- * @returns {PortalDomain | null}
- */
-export function customDomainOf(domains, url) {
-  let page;
   try {
-    page = new URL(url);
-  } catch {
-    return null;
+    return core.matchPattern(origin);
+  } catch (e) {
+    throw new DomainError('domain_invalid', String(/** @type {any} */ (e)?.message ?? e));
   }
-  for (const d of domains) {
-    if (d.origin.includes('://*.')) {
-      const [scheme, suffix] = d.origin.split('://*.');
-      if (page.protocol === `${scheme}:` && page.host.endsWith(`.${suffix}`)) return d;
-    } else if (page.origin === d.origin) {
-      return d;
-    }
-  }
-  return null;
 }
 
 /** @returns {Promise<PortalDomain[]>} */
@@ -110,8 +83,14 @@ export async function syncContentScripts() {
  */
 export async function addPortalDomain(input, region) {
   const origin = normalizeOrigin(input);
-  const r = String(region ?? '').trim();
-  if (r && !REGION_RE.test(r)) throw new DomainError('region_invalid', 'is not an AWS region such as us-east-1');
+  let r = '';
+  if (String(region ?? '').trim()) {
+    try {
+      r = core.checkRegion('domainRegion', String(region)).region;
+    } catch (e) {
+      throw new DomainError('region_invalid', String(/** @type {any} */ (e)?.message ?? e));
+    }
+  }
   const granted = await chrome.permissions.request({ origins: [matchPattern(origin)] });
   if (!granted) throw new DomainError('permission_denied', 'the browser did not grant access to this domain');
   const domains = (await loadPortalDomains()).filter((d) => d.origin !== origin);

@@ -15,16 +15,26 @@ export async function viewState(host) {
     suggestion: await portalSuggestion(portals),
     portals: portals.map((p) => {
       const login = allLogins[p.sessionName];
-      const token = allTokens[p.sessionName]?.token;
+      const stored = allTokens[p.sessionName];
+      const token = stored?.token;
       const onDisk = info.sessions?.find((/** @type {any} */ s) => s.name === p.sessionName)?.token;
       return {
         ...p,
-        token: token ? { expiresAt: token.expiresAtMs, refreshable: !!token.refreshToken } : onDisk ? { expiresAt: Date.parse(onDisk.expiresAt), refreshable: false } : null,
+        token: token ? { expiresAt: token.expiresAtMs, refreshable: refreshable(stored) } : onDisk ? { expiresAt: Date.parse(onDisk.expiresAt), refreshable: false } : null,
         login: login ? loginView(login) : null,
         error: allErrors[p.sessionName] ?? null,
       };
     }),
   };
+}
+
+/** The core's rule (a refresh token and a live client registration). @param {any} login */
+function refreshable(login) {
+  try {
+    return core.loginRefreshable(login, Date.now());
+  } catch {
+    return false; // a stored login of another shape (an older version's): sign in again
+  }
 }
 
 /** Only what the popup shows: never the device code, verifier or tokens. @param {any} login */

@@ -1,5 +1,6 @@
 // Device-verification guard. Runs on the device-verification pages (device.sso.REGION.amazonaws.com,
-// *.signin.aws, the portal's #/device route, custom portal domains). It reads the user code the
+// REGION.signin.aws/platform/authorize, access portals, custom portal domains: the manifest's
+// matches are generated from the core's hosts). It reads the user code the
 // page shows (URL or page text) and asks the service worker whether SSO Bridge requested it; the
 // worker decides (by the code, or by which tab it opened when no code is visible).
 //  - Ours: a "requested by SSO Bridge" note; with the auto-confirm option on, it presses the
@@ -77,24 +78,11 @@
       return reply.result;
     }
 
-    // By exact host and path, as the service worker checks the sender (background/content.js):
-    // the OIDC device pages, REGION.signin.aws/platform/authorize, a portal's #/device route.
-    // Any other host is a custom portal domain (the only other place this script is registered).
-    const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d+';
-    const DEVICE_HOST_RE = new RegExp(`^device\\.sso\\.${REGION}\\.amazonaws\\.com(?:\\.cn)?$`);
-    const SIGNIN_HOST_RE = new RegExp(`^${REGION}\\.signin\\.aws$`);
-    const PORTAL_HOST_RE = /\.(awsapps\.com|awsapps\.cn|app\.aws|portal\.amazonaws\.com)$/;
-    const DEVICE_ROUTE_RE = /^#!?\/?device(?:[/?]|$)/i;
-    function isDevicePage() {
-      const { protocol, hostname, pathname, hash, search } = location;
-      const aws = protocol === 'https:' && (DEVICE_HOST_RE.test(hostname) || SIGNIN_HOST_RE.test(hostname) || PORTAL_HOST_RE.test(hostname));
-      if (aws) {
-        if (DEVICE_HOST_RE.test(hostname)) return true;
-        if (SIGNIN_HOST_RE.test(hostname)) return pathname === '/platform/authorize';
-        return DEVICE_ROUTE_RE.test(hash);
-      }
-      return DEVICE_ROUTE_RE.test(hash) || /^\/device(?:\/|$)/.test(pathname) || pathname === '/platform/authorize' || /[?&]user_code=/.test(search);
-    }
+    // Which pages are device pages is the core's rule, applied by the service worker to the
+    // sender's URL (background/content.js): it answers `forbidden` anywhere else, e.g. on a
+    // portal's other routes, where this script also runs. Such a URL is not asked about again.
+    let notDevicePage = '';
+    let askedHref = '';
 
     /** @param {string | null | undefined} raw */
     function cleanCode(raw) {
@@ -199,7 +187,7 @@
 
     async function evaluate() {
       if (asking) return;
-      if (!isDevicePage() || (finished() && !verdict?.ours)) {
+      if (location.href === notDevicePage || (finished() && !verdict?.ours)) {
         hostEl?.remove();
         return;
       }
@@ -207,11 +195,20 @@
       const actionable = buttons(ACTION_TEXT, ACTION_IDS).length > 0 || !!document.querySelector('input[name="user_code"]:not([type="hidden"])');
       if (!code && !actionable && !verdict) return;
       const key = code ?? '';
-      if (!verdict || key !== askedFor) {
+      // A new URL is asked about again: the worker's answer is for a page, not for the tab.
+      if (!verdict || key !== askedFor || location.href !== askedHref) {
         asking = true;
+        const href = location.href;
         try {
           verdict = await ask({ type: 'deviceCode', userCode: code });
           askedFor = key;
+          askedHref = href;
+        } catch (e) {
+          if (/** @type {any} */ (e)?.message !== 'forbidden') throw e;
+          notDevicePage = href;
+          verdict = null;
+          hostEl?.remove();
+          return;
         } finally {
           asking = false;
         }
