@@ -114,6 +114,21 @@ impl Endpoints {
     }
 }
 
+/// The path of the newer sign-in device pages (`https://REGION.signin.aws/platform/authorize`).
+pub const SIGNIN_DEVICE_PATH: &str = "/platform/authorize";
+
+/// The host of a region's OIDC device-verification pages:
+/// `device.sso.eu-west-1.amazonaws.com`, `device.sso.cn-north-1.amazonaws.com.cn`.
+pub fn device_page_host(region: &str) -> Result<String, Error> {
+    Ok(format!("device.sso.{region}.{}", partition_of(region)?.dns_suffix()))
+}
+
+/// The host of a region's newer sign-in pages (`eu-west-1.signin.aws`, which serve device
+/// approvals at [`SIGNIN_DEVICE_PATH`]); none in China, which has no `signin.aws`.
+pub fn signin_host(region: &str) -> Result<Option<String>, Error> {
+    Ok((partition_of(region)? != Partition::AwsCn).then(|| format!("{region}.signin.aws")))
+}
+
 /// True for the portals of dual-stack IAM Identity Center instances:
 /// `https://ssoins-1234.portal.eu-west-1.app.aws`.
 pub fn is_dual_stack_portal(start_url: &str) -> bool {

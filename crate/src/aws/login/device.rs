@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::endpoints::{partition_of, Endpoints, Partition};
+use crate::endpoints::{device_page_host, signin_host, Endpoints};
 use crate::error::Error;
 use crate::http::Platform;
 use crate::login::{ensure_registration, Flow, LoginResult, Registration, SessionConfig};
@@ -267,10 +267,9 @@ pub fn verification_uri_is_expected(uri: &str, session: &SessionConfig) -> bool 
     if origin_of(&session.start_url).is_some_and(|portal| portal.scheme == "https" && portal == origin) {
         return true;
     }
-    let Ok(partition) = partition_of(&session.region) else { return false };
-    let region = &session.region;
-    origin.host == format!("device.sso.{region}.{}", partition.dns_suffix())
-        || (partition != Partition::AwsCn && origin.host == format!("{region}.signin.aws"))
+    // The same hosts the manifest's device-guard matches are generated from.
+    device_page_host(&session.region).is_ok_and(|h| origin.host == h)
+        || signin_host(&session.region).is_ok_and(|h| h.is_some_and(|h| origin.host == h))
 }
 
 /// Scheme, lower-cased host and explicit port of an absolute http(s) URL; `None` for anything

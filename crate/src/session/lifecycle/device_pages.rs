@@ -3,26 +3,10 @@
 //! of who may ask about device codes (issue 10, finding 3): exact hosts and paths, never a
 //! pattern that can match somewhere else in a URL.
 
-use crate::endpoints::{partition_of, Partition};
-use crate::error::Error;
+pub use crate::endpoints::{device_page_host, signin_host, SIGNIN_DEVICE_PATH};
 use crate::setup::{portal_page, PortalDomain};
 
 use super::custom_domain_of;
-
-/// The path of the newer sign-in device pages (`https://REGION.signin.aws/platform/authorize`).
-pub const SIGNIN_DEVICE_PATH: &str = "/platform/authorize";
-
-/// The host of a region's OIDC device-verification pages:
-/// `device.sso.eu-west-1.amazonaws.com`, `device.sso.cn-north-1.amazonaws.com.cn`.
-pub fn device_page_host(region: &str) -> Result<String, Error> {
-    Ok(format!("device.sso.{region}.{}", partition_of(region)?.dns_suffix()))
-}
-
-/// The host of a region's newer sign-in pages (`eu-west-1.signin.aws`, which serve device
-/// approvals at [`SIGNIN_DEVICE_PATH`]); none in China, which has no `signin.aws`.
-pub fn signin_host(region: &str) -> Result<Option<String>, Error> {
-    Ok((partition_of(region)? != Partition::AwsCn).then(|| format!("{region}.signin.aws")))
-}
 
 /// The parts of a page URL the rule looks at.
 struct PageUrl<'a> {
