@@ -65,7 +65,7 @@ pub struct DeviceVerdict {
 
 /// Codes compare without case, spaces and dashes: `abcd-efgh` is `ABCDEFGH`.
 pub fn normalize_user_code(code: &str) -> String {
-    code.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
+    code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// Whether the device-verification page in `tab_id` belongs to a login SSO Bridge is running.

@@ -44,8 +44,9 @@ pub struct NameEdit {
 #[serde(rename_all = "camelCase")]
 pub struct PlanInput {
     pub session_name: String,
-    /// A fresh listing of this session.
-    pub listing: Listing,
+    /// A fresh listing of this session (a [`Listing`] as the listing returned it; only the
+    /// fields the plan reads are decoded).
+    pub listing: PlanListing,
     /// The host's `status`: every session in the config with its profiles.
     pub sessions: Vec<SessionStatus>,
     /// Names of profiles that use no sso-session (static keys, roles): names to avoid.
@@ -68,6 +69,41 @@ pub struct PlanInput {
     /// Names of another session's profiles the person confirmed to take over.
     #[serde(default)]
     pub takeover: Vec<String>,
+}
+
+/// What the plan reads of a [`Listing`]: flat records, so the wasm layer decodes the listing the
+/// extension passes back without the cost of the listing's own flattened types.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct PlanListing {
+    pub accounts: Vec<AccountToName>,
+    pub failed: Vec<FailedAccountView>,
+}
+
+impl From<&Listing> for PlanListing {
+    fn from(l: &Listing) -> Self {
+        PlanListing {
+            accounts: l
+                .accounts
+                .iter()
+                .map(|a| AccountToName {
+                    account_id: a.account.account_id.clone(),
+                    account_name: a.account.account_name.clone(),
+                    roles: a.roles.clone(),
+                })
+                .collect(),
+            failed: l
+                .failed
+                .iter()
+                .map(|f| FailedAccountView {
+                    account_id: f.account.account_id.clone(),
+                    account_name: f.account.account_name.clone(),
+                    code: f.code.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// How a listed role stands.
@@ -258,12 +294,12 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
         .accounts
         .iter()
         .map(|a| AccountToName {
-            account_id: a.account.account_id.clone(),
-            account_name: a.account.account_name.clone(),
+            account_id: a.account_id.clone(),
+            account_name: a.account_name.clone(),
             roles: a
                 .roles
                 .iter()
-                .filter(|r| !existing.contains_key(&(a.account.account_id.as_str(), r.as_str())))
+                .filter(|r| !existing.contains_key(&(a.account_id.as_str(), r.as_str())))
                 .cloned()
                 .collect(),
         })
@@ -283,16 +319,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
         profiles: Vec::new(),
         remove: Vec::new(),
         kept: Vec::new(),
-        failed_accounts: input
-            .listing
-            .failed
-            .iter()
-            .map(|f| FailedAccountView {
-                account_id: f.account.account_id.clone(),
-                account_name: f.account.account_name.clone(),
-                code: f.code.clone(),
-            })
-            .collect(),
+        failed_accounts: input.listing.failed.clone(),
         conflicts: Vec::new(),
         request: None,
     };
@@ -301,7 +328,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
     let mut used: HashMap<String, (String, String)> = HashMap::new();
 
     for account in &input.listing.accounts {
-        let a = account.account.account_id.as_str();
+        let a = account.account_id.as_str();
         for role in &account.roles {
             let key = (a, role.as_str());
             let is_selected = selected.as_ref().is_none_or(|s| s.contains(&key));
@@ -370,7 +397,7 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
             }
             plan.profiles.push(PlannedProfile {
                 account_id: a.to_string(),
-                account_name: account.account.account_name.clone(),
+                account_name: account.account_name.clone(),
                 role_name: role.clone(),
                 name,
                 notes,
@@ -385,10 +412,10 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
             .listing
             .accounts
             .iter()
-            .map(|a| (a.account.account_id.as_str(), a.roles.iter().map(String::as_str).collect()))
+            .map(|a| (a.account_id.as_str(), a.roles.iter().map(String::as_str).collect()))
             .collect();
         let failed: HashMap<&str, &str> =
-            input.listing.failed.iter().map(|f| (f.account.account_id.as_str(), f.code.as_str())).collect();
+            input.listing.failed.iter().map(|f| (f.account_id.as_str(), f.code.as_str())).collect();
         for p in own_profiles.iter().filter(|p| p.managed) {
             let (Some(a), Some(r)) = (p.account_id.as_deref(), p.role_name.as_deref()) else {
                 plan.kept.push(KeptProfile {

@@ -76,6 +76,38 @@ pub fn suggest_session_name(start_url: &str) -> String {
     }
 }
 
+/// A session name that is already in use: a configured portal's, or an `[sso-session]` in the
+/// config (with its start URL, when it has one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct NameInUse {
+    pub name: String,
+    #[serde(default)]
+    pub start_url: Option<String>,
+}
+
+/// [`suggest_session_name`], made different from every name in use by another portal with `-2`,
+/// `-3`, ...: a new portal never walks into a `session_conflict` because of its suggested name. A
+/// section of the same portal (same start URL) may keep its name.
+pub fn suggest_unique_session_name(start_url: &str, in_use: &[NameInUse]) -> String {
+    let base = suggest_session_name(start_url);
+    let taken = |n: &str| {
+        in_use.iter().any(|u| {
+            u.name == n && !u.start_url.as_deref().is_some_and(|s| crate::fields::same_start_url(s, start_url))
+        })
+    };
+    let mut name = base.clone();
+    let mut i = 2;
+    while taken(&name) {
+        let suffix = format!("-{i}");
+        let room = MAX_NAME_LEN - suffix.len();
+        name = format!("{}{suffix}", &base[..base.len().min(room)]);
+        i += 1;
+    }
+    name
+}
+
 /// Where a page found open in the browser points, when it is an access portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -192,6 +224,17 @@ mod tests {
         assert_eq!(suggest_session_name("http://127.0.0.1:4000/start"), "local");
         assert_eq!(suggest_session_name("https://ex ample].awsapps.com/start"), "ex-ample");
         assert_eq!(suggest_session_name("not a url"), "sso");
+    }
+
+    #[test]
+    fn suggested_names_avoid_taken_ones() {
+        let used = |name: &str, url: Option<&str>| NameInUse { name: name.into(), start_url: url.map(Into::into) };
+        let in_use = [used("acme", None), used("acme-2", Some("https://elsewhere.awsapps.com/start"))];
+        assert_eq!(suggest_unique_session_name("https://acme.awsapps.com/start", &in_use), "acme-3");
+        assert_eq!(suggest_unique_session_name("https://other.awsapps.com/start", &in_use), "other");
+        // The config's own section for this very portal is no reason to rename.
+        let same = [used("acme", Some("https://acme.awsapps.com/start/"))];
+        assert_eq!(suggest_unique_session_name("https://acme.awsapps.com/start", &same), "acme");
     }
 
     #[test]

@@ -2,13 +2,19 @@
 use crate::convert::{core_error, from_js, to_js};
 use crate::platform::WebPlatform;
 use ssobridge_core::login::LoginResult;
-use ssobridge_core::setup::{self, Portal, Settings};
+use ssobridge_core::setup::{self, NameInUse, Portal, Settings};
 use wasm_bindgen::prelude::*;
 
 /// A session name suggested from a start URL (`https://acme.awsapps.com/start` → `acme`).
+/// `inUse`: names of configured portals and of the config's `[sso-session]`s (with their start
+/// URLs), which another portal must not take.
 #[wasm_bindgen(js_name = suggestSessionName)]
-pub fn suggest_session_name(#[wasm_bindgen(js_name = "startUrl")] start_url: &str) -> String {
-    setup::suggest_session_name(start_url)
+pub fn suggest_session_name(
+    #[wasm_bindgen(js_name = "startUrl")] start_url: &str,
+    #[wasm_bindgen(js_name = "inUse", unchecked_param_type = "NameInUse[] | null | undefined")] in_use: JsValue,
+) -> Result<String, JsValue> {
+    let in_use: Option<Vec<NameInUse>> = from_js(in_use, "names in use")?;
+    Ok(setup::suggest_unique_session_name(start_url, &in_use.unwrap_or_default()))
 }
 
 /// The start URL (and region, when the host names it) of an access-portal page, or null.

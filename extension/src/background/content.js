@@ -47,9 +47,7 @@ export async function handleContent(msg, sender, ctx) {
       if (!page) throw new CodedError('not_a_portal', 'this page is not an access portal');
       if (page.sessionName) return after({ sessionName: page.sessionName });
       const portals = await loadPortals();
-      const base = core.suggestSessionName(page.startUrl);
-      let sessionName = base;
-      for (let i = 2; portals.some((p) => p.sessionName === sessionName); i++) sessionName = `${base}-${i}`;
+      const sessionName = core.suggestSessionName(page.startUrl, await sessions.namesInUse());
       const region = String(msg.region ?? '').trim() || page.region || '';
       const portal = core.checkPortal({ sessionName, startUrl: page.startUrl, region });
       await savePortals([...portals, portal]);
@@ -192,7 +190,7 @@ async function portalView(url, hints, ctx) {
   const page = await portalOf(url, hints);
   if (!page) return { portal: false };
   if (!page.sessionName) {
-    return { portal: true, connected: false, startUrl: page.startUrl, region: page.region, regionFrom: page.regionFrom, sessionName: core.suggestSessionName(page.startUrl) };
+    return { portal: true, connected: false, startUrl: page.startUrl, region: page.region, regionFrom: page.regionFrom, sessionName: core.suggestSessionName(page.startUrl, await sessions.namesInUse()) };
   }
   const name = page.sessionName;
   const [login, token, error] = await Promise.all([logins.get(name), tokens.get(name), errors.all().then((all) => all[name])]);

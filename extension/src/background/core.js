@@ -12,8 +12,3 @@ export {
   suggestSessionName, portalPage, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
   normalizeOrigin, matchPattern, badgeFor,
 };
-
-/** @param {string} url @returns {string | null} the start URL of an access-portal page */
-export function portalStartUrl(url) {
-  return portalPage(url)?.startUrl ?? null;
-}

@@ -26,7 +26,7 @@ export async function handle(msg, sender, ctx) {
     case 'state':
       return viewState(ctx.host);
     case 'suggestPortal':
-      return { sessionName: core.suggestSessionName(String(msg.startUrl ?? '')) };
+      return { sessionName: core.suggestSessionName(String(msg.startUrl ?? ''), await sessions.namesInUse()) };
     case 'addPortal': {
       const portal = core.checkPortal({ sessionName: msg.sessionName, startUrl: msg.startUrl, region: msg.region, profileRegion: msg.profileRegion || null });
       const portals = await loadPortals();

@@ -230,6 +230,17 @@ export async function logout(name) {
 }
 
 /**
+ * The session names a new portal must not take: configured portals', and the config's
+ * `[sso-session]`s with their start URLs (the core decides which of those are the same portal).
+ * @returns {Promise<{ name: string, startUrl: string | null }[]>}
+ */
+export async function namesInUse() {
+  const portals = (await loadPortals()).map((p) => ({ name: p.sessionName, startUrl: p.startUrl }));
+  const status = await host.request('status', {}, { timeoutMs: 5000 }).catch(() => ({ sessions: [] }));
+  return [...portals, ...status.sessions.map((s) => ({ name: s.name, startUrl: s.startUrl ?? null }))];
+}
+
+/**
  * Saves the finished login's token again, taking over an `[sso-session]` of that name that has
  * another start URL or region (the person confirmed it after a `session_conflict`).
  * @param {string} name

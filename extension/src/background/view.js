@@ -12,7 +12,7 @@ export async function viewState(host) {
     os: platform.os,
     host: { ...info, installCommand: installCommand(platform.os) },
     settings,
-    suggestion: await portalSuggestion(portals),
+    suggestion: await portalSuggestion(portals, info.sessions ?? []),
     portals: portals.map((p) => {
       const login = allLogins[p.sessionName];
       const stored = allTokens[p.sessionName];
@@ -65,13 +65,18 @@ export function installCommand(os) {
   return `${exe} install --browser ${browser}`;
 }
 
-/** A start URL from an open access-portal tab that is not configured yet. @param {{ startUrl: string }[]} portals */
-async function portalSuggestion(portals) {
-  const tabs = await chrome.tabs.query({ url: ['https://*.awsapps.com/start*', 'https://*.awsapps.cn/start*', 'https://*.app.aws/*'] }).catch(() => []);
+/**
+ * A start URL from an open access-portal tab that is not configured yet; the core says which
+ * portal a tab is and picks a session name no other portal uses.
+ * @param {import('../wasm/ssobridge_wasm.js').Portal[]} portals @param {{ name: string, startUrl?: string | null }[]} sessions
+ */
+async function portalSuggestion(portals, sessions) {
+  const tabs = await chrome.tabs.query({ url: ['https://*.awsapps.com/start*', 'https://*.awsapps.cn/start*', 'https://*.app.aws/*', 'https://*.portal.amazonaws.com/start*'] }).catch(() => []);
+  const inUse = [...portals.map((p) => ({ name: p.sessionName, startUrl: p.startUrl })), ...sessions.map((s) => ({ name: s.name, startUrl: s.startUrl ?? null }))];
   for (const tab of tabs) {
-    const startUrl = tab.url ? core.portalStartUrl(tab.url) : null;
-    if (startUrl && !portals.some((p) => p.startUrl === startUrl)) {
-      return { startUrl, region: null, sessionName: core.suggestSessionName(startUrl) };
+    const page = tab.url ? core.portalForPage(tab.url, portals, [], []) : null;
+    if (page && !page.sessionName) {
+      return { startUrl: page.startUrl, region: page.region ?? null, sessionName: core.suggestSessionName(page.startUrl, inUse) };
     }
   }
   return null;

@@ -41,7 +41,7 @@ fn input(
 ) -> PlanInput {
     PlanInput {
         session_name: session_name.into(),
-        listing: Listing { accounts, failed, stats: ListingStats::default() },
+        listing: (&Listing { accounts, failed, stats: ListingStats::default() }).into(),
         sessions,
         other_profiles: vec![],
         template: DEFAULT_TEMPLATE.into(),
