@@ -254,13 +254,15 @@ pub fn name_accounts(
     }
     let mut labels = Vec::with_capacity(accounts.len());
     let mut notes: Vec<Vec<NameNote>> = Vec::with_capacity(accounts.len());
-    let mut seen = HashSet::new();
+    // Map types shared with the sync plan (`HashMap<&str, usize>`, `HashMap<(&str, &str), usize>`,
+    // `HashSet<String>`): each distinct one costs the wasm module its own copy of the hash table.
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     let mut slots: Vec<Slot<'_>> = Vec::new();
     for (a, account) in accounts.iter().enumerate() {
         let mut n = Vec::new();
         let label = account_label(account, &mut n);
         for role in &account.roles {
-            if seen.insert((account.account_id.as_str(), role.as_str())) {
+            if seen.insert((account.account_id.as_str(), role.as_str()), a).is_none() {
                 let name = render(&pieces, session, &account.account_id, &label, role);
                 slots.push(Slot { account: a, account_id: &account.account_id, role, name });
             }
@@ -270,17 +272,31 @@ pub fn name_accounts(
     }
 
     // Step 1: accounts whose names meet another account's or a taken name carry their id.
-    let mut owners: HashMap<&str, HashSet<usize>> = HashMap::new();
+    // Per name: the two smallest account indexes that render it, so "the other account with
+    // this name" is always the same one, whatever the order.
+    let mut owners: Vec<[usize; 2]> = Vec::new();
+    let mut owner_of: HashMap<&str, usize> = HashMap::new();
     for s in &slots {
-        owners.entry(s.name.as_str()).or_default().insert(s.account);
+        let i = *owner_of.entry(s.name.as_str()).or_insert_with(|| {
+            owners.push([usize::MAX; 2]);
+            owners.len() - 1
+        });
+        let pair = &mut owners[i];
+        if s.account < pair[0] {
+            *pair = [s.account, pair[0]];
+        } else if s.account != pair[0] && s.account < pair[1] {
+            pair[1] = s.account;
+        }
     }
     let mut relabel: Vec<Option<NameNote>> = vec![None; accounts.len()];
     for s in &slots {
-        let accounts_here = &owners[s.name.as_str()];
+        let [first, second] = owners[owner_of[s.name.as_str()]];
         if relabel[s.account].is_some() {
             continue;
         }
-        if let Some(other) = accounts_here.iter().filter(|&&o| o != s.account).min() {
+        let other = if first != s.account { first } else { second };
+        if other != usize::MAX {
+            let other = &other;
             relabel[s.account] =
                 Some(NameNote::SharedAccountName { other_account_id: accounts[*other].account_id.clone() });
         } else if taken.contains(&s.name) {
@@ -304,13 +320,14 @@ pub fn name_accounts(
     }
 
     // Step 2: one account reached twice by a template without {role_name}: add the role.
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for s in &slots {
-        *count.entry(s.name.clone()).or_default() += 1;
+    let names: Vec<String> = slots.iter().map(|s| s.name.clone()).collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for n in &names {
+        *count.entry(n.as_str()).or_default() += 1;
     }
-    for s in slots.iter_mut() {
-        if count[&s.name] > 1 {
-            s.name = with_suffix(&s.name, &field_value(s.role).unwrap_or_else(|| "role".into()));
+    for (s, n) in slots.iter_mut().zip(&names) {
+        if count[n.as_str()] > 1 {
+            s.name = with_suffix(n, &field_value(s.role).unwrap_or_else(|| "role".into()));
         }
     }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::listing::Listing;
 use crate::names::check_name;
 use crate::naming::{name_accounts, AccountToName, NameNote};
-use crate::protocol::{ProfileSpec, SessionStatus};
+use crate::protocol::{ProfileSpec, ProfileStatus, SessionStatus};
 
 /// One account and role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub struct PlanInput {
     /// fields the plan reads are decoded).
     pub listing: PlanListing,
     /// The host's `status`: every session in the config with its profiles.
-    pub sessions: Vec<SessionStatus>,
+    pub sessions: Vec<PlanSession>,
     /// Names of profiles that use no sso-session (static keys, roles): names to avoid.
     #[serde(default)]
     pub other_profiles: Vec<String>,
@@ -102,6 +102,44 @@ impl From<&Listing> for PlanListing {
                     code: f.code.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// What the plan reads of the host's [`SessionStatus`] (the wasm layer decodes only these
+/// fields of the status the extension passes on).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSession {
+    pub name: String,
+    pub profiles: Vec<PlanProfileStatus>,
+}
+
+/// What the plan reads of a [`ProfileStatus`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct PlanProfileStatus {
+    pub name: String,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub managed: bool,
+}
+
+impl From<&SessionStatus> for PlanSession {
+    fn from(s: &SessionStatus) -> Self {
+        PlanSession { name: s.name.clone(), profiles: s.profiles.iter().map(PlanProfileStatus::from).collect() }
+    }
+}
+
+impl From<&ProfileStatus> for PlanProfileStatus {
+    fn from(p: &ProfileStatus) -> Self {
+        PlanProfileStatus {
+            name: p.name.clone(),
+            account_id: p.account_id.clone(),
+            role_name: p.role_name.clone(),
+            managed: p.managed,
         }
     }
 }
@@ -259,33 +297,63 @@ struct Owned<'a> {
     managed: bool,
 }
 
+// Every lookup below uses one of these two map types (values index into a Vec), so the wasm
+// module carries two HashMap instantiations for the plan instead of ten (issue 16's size ceiling).
+type ByName<'a> = HashMap<&'a str, usize>;
+type ByRole<'a> = HashMap<(&'a str, &'a str), usize>;
+
+fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> ByName<'a> {
+    let mut map = ByName::new();
+    for (i, n) in names.enumerate() {
+        map.entry(n).or_insert(i);
+    }
+    map
+}
+
+fn index_by_role<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> ByRole<'a> {
+    let mut map = ByRole::new();
+    for (i, p) in pairs.enumerate() {
+        map.entry(p).or_insert(i);
+    }
+    map
+}
+
 /// Makes the plan. Fails only on a template that cannot be used.
 pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
     let session = input.session_name.as_str();
     let own = input.sessions.iter().find(|s| s.name == session);
     let own_profiles = own.map(|s| s.profiles.as_slice()).unwrap_or(&[]);
 
-    // Every name in the file, with its owner.
-    let mut owner_of: HashMap<&str, (&str, bool)> = HashMap::new();
-    for s in &input.sessions {
-        for p in &s.profiles {
-            owner_of.entry(p.name.as_str()).or_insert((s.name.as_str(), p.managed));
-        }
+    // Every name in the file, with its owner (the first section of that name counts).
+    let mut owners: Vec<(&str, bool)> = Vec::new();
+    let mut owner_of = ByName::new();
+    let named = input
+        .sessions
+        .iter()
+        .flat_map(|s| s.profiles.iter().map(move |p| (p.name.as_str(), s.name.as_str(), p.managed)));
+    for (name, owner, managed) in named.chain(input.other_profiles.iter().map(|n| (n.as_str(), "", false))) {
+        owner_of.entry(name).or_insert_with(|| {
+            owners.push((owner, managed));
+            owners.len() - 1
+        });
     }
-    for name in &input.other_profiles {
-        owner_of.entry(name.as_str()).or_insert(("", false));
-    }
+    let owner = |name: &str| owner_of.get(name).map(|&i| owners[i]);
 
     // This session's profiles by role; a managed one wins over a hand-written one.
-    let mut existing: HashMap<(&str, &str), Owned<'_>> = HashMap::new();
+    let mut existing: Vec<Owned<'_>> = Vec::new();
+    let mut existing_of = ByRole::new();
     for p in own_profiles {
         if let (Some(a), Some(r)) = (p.account_id.as_deref(), p.role_name.as_deref()) {
-            let slot = existing.entry((a, r)).or_insert(Owned { name: &p.name, managed: p.managed });
-            if p.managed && !slot.managed {
-                *slot = Owned { name: &p.name, managed: true };
+            let i = *existing_of.entry((a, r)).or_insert_with(|| {
+                existing.push(Owned { name: &p.name, managed: p.managed });
+                existing.len() - 1
+            });
+            if p.managed && !existing[i].managed {
+                existing[i] = Owned { name: &p.name, managed: true };
             }
         }
     }
+    let existing_for = |a: &str, r: &str| existing_of.get(&(a, r)).map(|&i| &existing[i]);
 
     // New names for roles that have no profile yet, avoiding every name in the file.
     let taken: HashSet<String> = owner_of.keys().map(|n| n.to_string()).collect();
@@ -296,23 +364,18 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
         .map(|a| AccountToName {
             account_id: a.account_id.clone(),
             account_name: a.account_name.clone(),
-            roles: a
-                .roles
-                .iter()
-                .filter(|r| !existing.contains_key(&(a.account_id.as_str(), r.as_str())))
-                .cloned()
-                .collect(),
+            roles: a.roles.iter().filter(|r| existing_for(&a.account_id, r).is_none()).cloned().collect(),
         })
         .collect();
     let proposed = name_accounts(&input.template, session, &to_name, &taken)?;
-    let proposed: HashMap<(&str, &str), _> =
-        proposed.iter().map(|p| ((p.account_id.as_str(), p.role_name.as_str()), p)).collect();
+    let proposed_of = index_by_role(proposed.iter().map(|p| (p.account_id.as_str(), p.role_name.as_str())));
 
-    let selected: Option<HashSet<(&str, &str)>> =
-        input.selection.as_ref().map(|sel| sel.iter().map(|r| (r.account_id.as_str(), r.role_name.as_str())).collect());
-    let edits: HashMap<(&str, &str), &str> =
-        input.names.iter().map(|e| ((e.account_id.as_str(), e.role_name.as_str()), e.name.trim())).collect();
-    let takeover: HashSet<&str> = input.takeover.iter().map(String::as_str).collect();
+    let selected = input
+        .selection
+        .as_ref()
+        .map(|sel| index_by_role(sel.iter().map(|r| (r.account_id.as_str(), r.role_name.as_str()))));
+    let edits = index_by_role(input.names.iter().map(|e| (e.account_id.as_str(), e.role_name.as_str())));
+    let takeover = index_by_name(input.takeover.iter().map(String::as_str));
 
     let mut plan = SyncPlan {
         session_name: session.to_string(),
@@ -325,23 +388,30 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
     };
     let mut specs = Vec::new();
     let mut takeovers = Vec::new();
-    let mut used: HashMap<String, (String, String)> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut seen = ByRole::new();
 
     for account in &input.listing.accounts {
         let a = account.account_id.as_str();
         for role in &account.roles {
             let key = (a, role.as_str());
-            let is_selected = selected.as_ref().is_none_or(|s| s.contains(&key));
-            let (mut name, mut notes, state) = match existing.get(&key) {
+            if seen.insert(key, 0).is_some() {
+                continue; // a role the portal listed twice
+            }
+            let is_selected = selected.as_ref().is_none_or(|s| s.contains_key(&key));
+            let (mut name, mut notes, state) = match existing_for(a, role) {
                 Some(o) if o.managed => (o.name.to_string(), vec![NameNote::Existing], ProfileState::Existing),
                 Some(o) => (o.name.to_string(), vec![NameNote::Existing], ProfileState::HandWritten),
                 None => {
-                    let p = proposed[&key];
+                    let p = &proposed[proposed_of[&key]];
                     (p.name.clone(), p.notes.clone(), ProfileState::New)
                 }
             };
-            let edited = edits.get(&key).filter(|e| **e != name && state != ProfileState::HandWritten);
-            if let Some(&edit) = edited {
+            let edited = edits
+                .get(&key)
+                .map(|&i| input.names[i].name.trim())
+                .filter(|e| *e != name && state != ProfileState::HandWritten);
+            if let Some(edit) = edited {
                 let conflict = |reason| NameConflict {
                     account_id: a.to_string(),
                     role_name: role.clone(),
@@ -350,14 +420,14 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                 };
                 if let Err(e) = check_name(edit) {
                     plan.conflicts.push(conflict(ConflictReason::Invalid { reason: e.to_string() }));
-                } else if let Some(&(owner, managed)) = owner_of.get(edit) {
+                } else if let Some((owner, managed)) = owner(edit) {
                     if owner == session || !managed {
                         plan.conflicts.push(conflict(if managed {
                             ConflictReason::Duplicate
                         } else {
                             ConflictReason::HandWritten
                         }));
-                    } else if !takeover.contains(edit) {
+                    } else if !takeover.contains_key(edit) {
                         plan.conflicts
                             .push(conflict(ConflictReason::OwnedByOtherSession { session: owner.to_string() }));
                     } else if is_selected {
@@ -376,15 +446,13 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                 notes = vec![NameNote::Edited];
             }
             if is_selected && state != ProfileState::HandWritten {
-                if let Some((other_a, other_r)) = used.insert(name.clone(), (a.to_string(), role.clone())) {
-                    if (other_a.as_str(), other_r.as_str()) != key {
-                        plan.conflicts.push(NameConflict {
-                            account_id: a.to_string(),
-                            role_name: role.clone(),
-                            name: name.clone(),
-                            reason: ConflictReason::Duplicate,
-                        });
-                    }
+                if !used.insert(name.clone()) {
+                    plan.conflicts.push(NameConflict {
+                        account_id: a.to_string(),
+                        role_name: role.clone(),
+                        name: name.clone(),
+                        reason: ConflictReason::Duplicate,
+                    });
                 }
                 let fresh = state == ProfileState::New || edited.is_some();
                 specs.push(ProfileSpec {
@@ -408,14 +476,8 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
     }
 
     if input.prune && input.selection.is_none() {
-        let listed: HashMap<&str, HashSet<&str>> = input
-            .listing
-            .accounts
-            .iter()
-            .map(|a| (a.account_id.as_str(), a.roles.iter().map(String::as_str).collect()))
-            .collect();
-        let failed: HashMap<&str, &str> =
-            input.listing.failed.iter().map(|f| (f.account_id.as_str(), f.code.as_str())).collect();
+        let listed_accounts = index_by_name(input.listing.accounts.iter().map(|a| a.account_id.as_str()));
+        let failed = index_by_name(input.listing.failed.iter().map(|f| f.account_id.as_str()));
         for p in own_profiles.iter().filter(|p| p.managed) {
             let (Some(a), Some(r)) = (p.account_id.as_deref(), p.role_name.as_deref()) else {
                 plan.kept.push(KeptProfile {
@@ -425,19 +487,18 @@ pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
                 });
                 continue;
             };
-            let reason = if let Some(code) = failed.get(a) {
+            if let Some(&i) = failed.get(a) {
                 plan.kept.push(KeptProfile {
                     name: p.name.clone(),
                     account_id: Some(a.to_string()),
-                    reason: KeepReason::AccountFailed { code: code.to_string() },
+                    reason: KeepReason::AccountFailed { code: input.listing.failed[i].code.clone() },
                 });
                 continue;
-            } else {
-                match listed.get(a) {
-                    Some(roles) if roles.contains(r) => continue,
-                    Some(_) => RemoveReason::RoleNotGranted,
-                    None => RemoveReason::AccountNotAssigned,
-                }
+            }
+            let reason = match (listed_accounts.contains_key(a), seen.contains_key(&(a, r))) {
+                (true, true) => continue,
+                (true, false) => RemoveReason::RoleNotGranted,
+                (false, _) => RemoveReason::AccountNotAssigned,
             };
             if !plan.remove.iter().any(|x| x.name == p.name) {
                 plan.remove.push(PlannedRemoval {

@@ -17,12 +17,6 @@ pub fn suggest_session_name(
     Ok(setup::suggest_unique_session_name(start_url, &in_use.unwrap_or_default()))
 }
 
-/// The start URL (and region, when the host names it) of an access-portal page, or null.
-#[wasm_bindgen(js_name = portalPage, unchecked_return_type = "PortalPage | null")]
-pub fn portal_page(url: &str) -> Result<JsValue, JsValue> {
-    to_js(&setup::portal_page(url))
-}
-
 /// A portal as typed, trimmed and checked; throws `invalid_input` with the form `field`.
 #[wasm_bindgen(js_name = checkPortal, unchecked_return_type = "Portal")]
 pub fn check_portal(#[wasm_bindgen(unchecked_param_type = "Portal")] portal: JsValue) -> Result<JsValue, JsValue> {

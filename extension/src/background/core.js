@@ -2,13 +2,13 @@
 // worker needs; the logic is in ssobridge-core, never here.
 import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
-  listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, portalPage, checkPortal, checkSettings,
+  listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, checkPortal, checkSettings,
   logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor,
 } from '../wasm/ssobridge_wasm.js';
 
 export {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
-  suggestSessionName, portalPage, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
+  suggestSessionName, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
   normalizeOrigin, matchPattern, badgeFor,
 };

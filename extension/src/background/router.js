@@ -44,7 +44,7 @@ export async function handle(msg, sender, ctx) {
       return core.checkRegion(String(msg.field ?? 'region'), String(msg.value ?? ''));
     case 'startUrlRegion':
       // The region an `*.app.aws` start URL names, for the add-portal form to fill in.
-      return { region: core.portalPage(String(msg.startUrl ?? '').trim())?.region ?? null };
+      return { region: core.portalForPage(String(msg.startUrl ?? '').trim(), [], [], [])?.region ?? null };
     case 'planRemovePortal':
       return sessions.removePortal(String(msg.sessionName), !!msg.removeProfiles, true);
     case 'removePortal':

@@ -42,7 +42,7 @@ fn input(
     PlanInput {
         session_name: session_name.into(),
         listing: (&Listing { accounts, failed, stats: ListingStats::default() }).into(),
-        sessions,
+        sessions: sessions.iter().map(PlanSession::from).collect(),
         other_profiles: vec![],
         template: DEFAULT_TEMPLATE.into(),
         region: "ap-northeast-1".into(),
