@@ -62,7 +62,10 @@ test('a code someone else started shows the warning and is never confirmed, even
 
     // The close button closes the page.
     const closed = page.waitForEvent('close');
-    await page.locator('#ssobridge-device [data-action="close"]').click();
+    // The tab may close while Playwright still finishes the click: that is the expected outcome.
+    await page.locator('#ssobridge-device [data-action="close"]').click({ noWaitAfter: true }).catch((e) => {
+      if (!/closed/i.test(String(e?.message ?? e))) throw e;
+    });
     await closed;
     assert.ok((await env.emu.admin('/admin/device/pending')).includes(foreign.userCode));
     assert.deepEqual(contentScriptProblems(env.problems), []);
