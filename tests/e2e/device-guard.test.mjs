@@ -105,7 +105,7 @@ test('our code shows the "requested by SSO Bridge" note and waits for the person
     await tab.locator('#allow-access').click();
     await tab.locator('#device-approved').waitFor();
     assert.equal(await tab.locator(WARNING).count(), 0);
-    await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
+    await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 60_000 });
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
     await env.close();
@@ -118,7 +118,7 @@ test('with auto-confirm on, the code SSO Bridge requested is confirmed for the p
     const { panel, tab, code } = await startOurDeviceLogin(env);
     await tab.locator('#device-approved').waitFor({ timeout: 30_000 });
     assert.ok(!(await env.emu.admin('/admin/device/pending')).includes(code));
-    await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
+    await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 60_000 });
     assert.equal(await tab.locator(WARNING).count(), 0);
     assert.deepEqual(contentScriptProblems(env.problems), []);
   } finally {
