@@ -21,13 +21,18 @@ try {
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => {
     for (const v of vs) versions.set(v.versionId, v.runningStatus);
   });
+  // A worker still busy with its start-up work (the host check of a fresh profile) may ignore one
+  // stop request: ask again, for up to 10 s in all.
   const stopped = async () => {
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    if (versions.size === 0) throw new Error('CDP reported no service worker');
-    for (let i = 0; i < 200 && [...versions.values()].some((s) => s !== 'stopped'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      if (versions.size === 0) throw new Error('CDP reported no service worker');
+      for (let i = 0; i < 200 && [...versions.values()].some((s) => s !== 'stopped'); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      if ([...versions.values()].every((s) => s === 'stopped')) return;
     }
-    if ([...versions.values()].some((s) => s !== 'stopped')) throw new Error('the service worker did not stop');
+    throw new Error('the service worker did not stop');
   };
   const timeOne = () => page.evaluate(async (msg) => {
     const t0 = performance.now();
