@@ -2,18 +2,10 @@
 // person can edit any proposed name before it is written; the AWS CLI then uses the edited name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setUp, awsCallerIdentity } from './fixtures/person.mjs';
-import { required } from './lib/chromium.mjs';
 import { snap } from './lib/product.mjs';
-import { openPopup, row, addPortal, signIn, openAccounts, apply, readConfig, section } from './lib/popup.mjs';
+import { openPopup, row, addPortal, signIn, openAccounts, apply, readConfig, section, en } from './lib/popup.mjs';
 
-/** @param {string} key */
-function en(key) {
-  const messages = JSON.parse(readFileSync(join(required('SSOBRIDGE_EXTENSION_DIR'), '_locales/en/messages.json'), 'utf8'));
-  return messages[key].message;
-}
 
 const account = (name, id, roles) => ({ id, name, email: `${id}@example.com`, roles });
 // Two different accounts whose names sanitise to the same profile name.

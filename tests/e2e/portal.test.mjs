@@ -6,32 +6,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setUp, awsCallerIdentity, contentScriptProblems } from './fixtures/person.mjs';
+import { PANEL, connectAndSignIn } from './lib/panel.mjs';
 import { closedRoot } from './lib/closed-shadow.mjs';
 
 // The panel lives in a closed shadow root: the test reaches it through DevTools and clicks it
 // with the mouse (lib/closed-shadow.mjs); anything that signs in or writes asks for Confirm.
-const PANEL = '.panel';
 
 /** @param {string} home */
 const config = (home) => (existsSync(join(home, '.aws/config')) ? readFileSync(join(home, '.aws/config'), 'utf8') : '');
 
-/**
- * Connects the portal from the panel and approves the sign-in on the emulator's consent page, as
- * a person already signed in to the portal would (one click).
- * @param {any} env @param {import('playwright-core').Page} portal
- */
-async function connectAndSignIn(env, portal) {
-  const panel = await closedRoot(portal, 'ssobridge-portal');
-  await panel.waitFor(`${PANEL}[data-state="not-connected"]`);
-  const consent = env.context.waitForEvent('page', { predicate: (/** @type {any} */ p) => p.url().includes('/authorize') });
-  await panel.click(`${PANEL} [data-action="connect"]`);
-  await panel.confirm();
-  const tab = await consent;
-  await tab.locator('#allow-access').click();
-  await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
-  await panel.waitFor(`${PANEL} li.role`, { timeout: 30_000 });
-  return panel;
-}
 
 /** @param {string} account @param {string} role */
 const roleRow = (account, role) => `${PANEL} li.role[data-account-id="${account}"][data-role-name="${role}"]`;

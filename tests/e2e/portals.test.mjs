@@ -3,23 +3,17 @@
 // portals on one emulator, told apart by their start URLs) and AWS CLI v1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setUp, awsCallerIdentity, contentScriptProblems } from './fixtures/person.mjs';
 import { closedRoot } from './lib/closed-shadow.mjs';
-import { required } from './lib/chromium.mjs';
 import { snap } from './lib/product.mjs';
 import {
   openPopup, row, addPortal, signIn, openAccounts, syncAllReview, apply, backHome,
   readConfig, tokenFile, section, profilesOf, alarmNames,
+  en,
 } from './lib/popup.mjs';
 
-/** The extension's English messages, as the person reads them. @param {string} key */
-function en(key) {
-  const messages = JSON.parse(readFileSync(join(required('SSOBRIDGE_EXTENSION_DIR'), '_locales/en/messages.json'), 'utf8'));
-  assert.ok(messages[key], `no en message ${key}`);
-  return messages[key].message;
-}
 
 /** @param {string} name @param {string} id @param {string[]} roles */
 const account = (name, id, roles) => ({ id, name, email: `${id}@example.com`, roles });

@@ -6,15 +6,14 @@
 // The real extension, the real native host (temporary HOME), the emulator and AWS CLI v1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setUp, awsCallerIdentity, contentScriptProblems, ACCOUNTS } from './fixtures/person.mjs';
-import { closedRoot } from './lib/closed-shadow.mjs';
+import { PANEL, connectAndSignIn } from './lib/panel.mjs';
 import { launch, EXTENSION_ID } from './lib/chromium.mjs';
 import { startEmulator } from './lib/emulator.mjs';
-import { approveOnPage } from './lib/product.mjs';
+import { approveOnPage, snap } from './lib/product.mjs';
 
-const PANEL = '.panel';
 const en = JSON.parse(readFileSync(join(process.cwd(), 'extension/_locales/en/messages.json'), 'utf8'));
 const ja = JSON.parse(readFileSync(join(process.cwd(), 'extension/_locales/ja/messages.json'), 'utf8'));
 
@@ -29,26 +28,7 @@ function msg(m, subs = []) {
   });
 }
 
-/** @param {import('playwright-core').Page} page @param {string} name */
-async function snap(page, name) {
-  const dir = join(process.cwd(), 'target/screenshots');
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`) });
-}
 
-/** Connects the portal from the panel and signs in (one click on the emulator's consent page). */
-async function connectAndSignIn(/** @type {any} */ env, /** @type {import('playwright-core').Page} */ portal) {
-  const panel = await closedRoot(portal, 'ssobridge-portal');
-  await panel.waitFor(`${PANEL}[data-state="not-connected"]`);
-  const consent = env.context.waitForEvent('page', { predicate: (/** @type {any} */ p) => p.url().includes('/authorize') });
-  await panel.click(`${PANEL} [data-action="connect"]`);
-  await panel.confirm();
-  const tab = await consent;
-  await tab.locator('#allow-access').click();
-  await panel.waitFor(`${PANEL}[data-state="signed-in"]`, { timeout: 30_000 });
-  await panel.waitFor(`${PANEL} li.role`, { timeout: 30_000 });
-  return panel;
-}
 
 /** Asks the worker from one of the extension's own pages, as the popup does. */
 async function askWorker(/** @type {import('playwright-core').Page} */ page, /** @type {object} */ message) {
@@ -76,9 +56,9 @@ test('the panel\'s Add all shows the popup\'s counts and exact diff first, write
     for (const name of ['Dev.AdministratorAccess', 'Dev.ReadOnly', 'Prod.ReadOnly']) assert.ok(diff.includes(`+[profile ${name}]\n`), diff);
     assert.match(diff, /^\+region = us-east-1$/m);
     assert.equal(config(env.home), before, 'the review wrote to ~/.aws/config');
-    await snap(portal, 'panel-review-en-light');
+    await snap(portal, 'panel-review-en-light', null); // the page as it is, not the popup's size
     await portal.emulateMedia({ colorScheme: 'dark' });
-    await snap(portal, 'panel-review-en-dark');
+    await snap(portal, 'panel-review-en-dark', null); // the page as it is, not the popup's size
     await portal.emulateMedia({ colorScheme: 'light' });
 
     // The same dry run as the popup's review of "Sync all" (same code in the worker): same diff.
@@ -153,9 +133,9 @@ test('in Japanese: the panel\'s review and the add-portal form', { timeout: 180_
     await panel.click(`${PANEL} [data-action="add-all"]`);
     await panel.waitFor(`${PANEL} [data-field="diff"]`);
     assert.equal(await panel.text(`${PANEL} [data-field="review-summary"]`), msg(ja.planSummary, ['3', '0', '0', '0']));
-    await snap(portal, 'panel-review-ja-light');
+    await snap(portal, 'panel-review-ja-light', null); // the page as it is, not the popup's size
     await portal.emulateMedia({ colorScheme: 'dark' });
-    await snap(portal, 'panel-review-ja-dark');
+    await snap(portal, 'panel-review-ja-dark', null); // the page as it is, not the popup's size
 
     const popup = await env.context.newPage();
     await popup.setViewportSize({ width: 420, height: 600 });
@@ -344,7 +324,7 @@ test('a long review stays readable: the diff scrolls inside a bounded, monospace
     assert.ok(m.panelTop >= 0 && m.panelBottom <= m.viewport, JSON.stringify(m));
     assert.ok(m.confirmBottom <= m.panelBottom, JSON.stringify(m));
     assert.doesNotMatch(config(env.home), /\[profile /);
-    await snap(portal, 'panel-review-long-en-light');
+    await snap(portal, 'panel-review-long-en-light', null); // the page as it is, not the popup's size
     await panel.confirm();
     await panel.waitFor(`${PANEL} li.role[data-exists="false"]`, { state: 'detached', timeout: 60_000 });
     assert.equal((config(env.home).match(/^\[profile /gm) ?? []).length, 360);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXTENSION_ID } from './chromium.mjs';
+import { EXTENSION_ID, required } from './chromium.mjs';
 import { approveOnPage } from './product.mjs';
 
 /** @param {import('playwright-core').BrowserContext} context */
@@ -122,4 +122,11 @@ export function profilesOf(text, session) {
 export async function alarmNames(context) {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   return worker.evaluate(() => chrome.alarms.getAll().then((all) => all.map((a) => a.name).sort()));
+}
+
+/** The extension's English message `key`, as the person reads it. @param {string} key */
+export function en(key) {
+  const messages = JSON.parse(readFileSync(join(required('SSOBRIDGE_EXTENSION_DIR'), '_locales/en/messages.json'), 'utf8'));
+  if (!messages[key]) throw new Error(`no en message ${key}`);
+  return messages[key].message;
 }

@@ -85,10 +85,11 @@ export async function approveOnPage(page) {
 /**
  * Saves a screenshot of a popup view to target/screenshots/NAME.png (the README shows one).
  * @param {import('playwright-core').Page} page @param {string} name
+ * @param {{ width: number, height: number } | null} [viewport] the popup's size; null keeps the page's
  */
-export async function snap(page, name) {
+export async function snap(page, name, viewport = { width: 420, height: 600 }) {
   const dir = join(process.cwd(), 'target/screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.setViewportSize({ width: 420, height: 600 });
+  if (viewport) await page.setViewportSize(viewport);
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
