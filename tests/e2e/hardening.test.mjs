@@ -257,16 +257,32 @@ test('PKCE: a foreign callback in the login tab is ignored; a callback that neve
 
     // A local listener on the callback port answers with a redirect: the tab never shows the
     // callback URL. The login times out with pkce_timeout instead of waiting forever.
-    const consent2 = env.context.waitForEvent('page', { predicate: (/** @type {any} */ p) => p.url().includes('/authorize') });
     await ask({ type: 'logout', sessionName: 'local' });
-    await ask({ type: 'signIn', sessionName: 'local' });
-    const tab2 = await consent2;
-    const port = Number(new URL(/** @type {string} */ (new URL(tab2.url()).searchParams.get('redirect_uri'))).port);
-    const listener = createServer((req, res) => {
-      if (req.url?.startsWith('/oauth/callback')) res.writeHead(302, { location: '/elsewhere' }).end();
-      else res.writeHead(200, { 'content-type': 'text/plain' }).end('a local listener');
-    });
-    await new Promise((r) => listener.listen(port, '127.0.0.1', () => r(null)));
+    // The login picks a random loopback port; another program here may hold it: then sign in
+    // again for another port.
+    let tab2;
+    let listener;
+    for (let attempt = 1; ; attempt++) {
+      const consent2 = env.context.waitForEvent('page', { predicate: (/** @type {any} */ p) => p.url().includes('/authorize') });
+      await ask({ type: 'signIn', sessionName: 'local' });
+      tab2 = await consent2;
+      const port = Number(new URL(/** @type {string} */ (new URL(tab2.url()).searchParams.get('redirect_uri'))).port);
+      const server = createServer((req, res) => {
+        if (req.url?.startsWith('/oauth/callback')) res.writeHead(302, { location: '/elsewhere' }).end();
+        else res.writeHead(200, { 'content-type': 'text/plain' }).end('a local listener');
+      });
+      const listening = await new Promise((r) => {
+        server.once('error', () => r(false));
+        server.listen(port, '127.0.0.1', () => r(true));
+      });
+      if (listening) {
+        listener = server;
+        break;
+      }
+      assert.ok(attempt < 5, `no free callback port after ${attempt} sign-ins`);
+      await ask({ type: 'cancelSignIn', sessionName: 'local' });
+      await tab2.close().catch(() => {});
+    }
     try {
       await tab2.locator('#allow-access').click();
       await sleep(2000);
