@@ -102,7 +102,15 @@ fn browser_tests() -> Result<Counts> {
     let (ok, out) = sh::tee(
         product_env(&mut cmd("node"))
             // Node 20 has WebSocket (used to drive Firefox over WebDriver BiDi) behind a flag.
-            .args(["--experimental-websocket", "--test", "--test-reporter=tap", "--test-concurrency=1"])
+            // --test-force-exit: a test file that leaves a browser or server behind after a
+            // failure must end with its failure counted, not hold the whole run until CI's limit.
+            .args([
+                "--experimental-websocket",
+                "--test",
+                "--test-reporter=tap",
+                "--test-concurrency=1",
+                "--test-force-exit",
+            ])
             .arg(root().join("tests/e2e")),
     )?;
     Ok(settle(ok, tap_counts(&out)))
