@@ -193,11 +193,13 @@ async fn pkce_begin_builds_the_authorize_url_in_the_browser() {
 /// for flattened structs, `null` (not `undefined`) for `None`, numbers for u64 timestamps.
 #[wasm_bindgen_test]
 fn values_are_plain_json_compatible_objects() {
-    let page = ssobridge_wasm::setup::portal_page("https://acme.awsapps.com/start/#/").unwrap();
+    let none = || JsValue::from(js_sys::Array::new());
+    let page =
+        ssobridge_wasm::plan::portal_for_page("https://acme.awsapps.com/start/#/", none(), none(), none()).unwrap();
     assert_eq!(get_str(&page, "startUrl"), "https://acme.awsapps.com/start");
     assert!(Reflect::has(&page, &"region".into()).unwrap(), "None is kept as a key");
     assert!(get(&page, "region").is_null(), "None is null, not undefined");
-    assert!(ssobridge_wasm::setup::portal_page("https://example.com/").unwrap().is_null());
+    assert!(ssobridge_wasm::plan::portal_for_page("https://example.com/", none(), none(), none()).unwrap().is_null());
 
     let state = ssobridge_wasm::device_login_new(session("plain"), JsValue::UNDEFINED).unwrap();
     assert_eq!(
@@ -221,22 +223,22 @@ fn values_are_plain_json_compatible_objects() {
 
 /// Shape errors name the field path and the expected type, never the value (it may be a secret).
 #[wasm_bindgen_test]
-async fn shape_errors_name_the_field_never_the_value() {
+async fn shape_errors_name_the_argument_never_the_value() {
     let registration = js(json!({"clientId": "c", "clientSecret": "s", "expiresAtMs": "TOPSECRET-1",
         "flow": "device", "region": "us-east-1", "startUrl": "https://x", "scopes": []}));
     let err = ssobridge_wasm::device_login_new(session("shape"), registration).unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get_str(&err, "name"), "SsoBridgeError");
     assert_eq!(get_str(&err, "code"), "invalid_input");
-    assert_eq!(get_str(&err, "field"), "expiresAtMs");
+    // The argument and the expected type, never the value (no field paths: see convert.rs).
     let message = get_str(&err, "message");
-    assert!(message.contains("`expiresAtMs`") && message.contains("expected"), "{message}");
+    assert!(message.starts_with("invalid registration:") && message.contains("expected"), "{message}");
     assert!(!message.contains("TOPSECRET"), "{message}");
 
-    // A missing field is named with its own path.
+    // A missing field is named.
     let state = js(json!({"state": "registering", "session": {"sessionName": "x", "region": "us-east-1"}}));
     let err = ssobridge_wasm::device_login_step(state).await.unwrap_err();
-    assert_eq!(get_str(&err, "field"), "session.startUrl", "{}", get_str(&err, "message"));
+    assert_eq!(get_str(&err, "field"), "startUrl", "{}", get_str(&err, "message"));
 
     // An unknown enum value is not echoed either.
     let bad = json!({"sessionName": "x", "startUrl": "https://x", "region": "us-east-1"});
