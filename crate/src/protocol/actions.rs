@@ -194,6 +194,10 @@ pub struct StatusParams {}
 #[serde(rename_all = "camelCase")]
 pub struct StatusResult {
     pub sessions: Vec<SessionStatus>,
+    /// Names of the profiles that use no sso-session (static keys, assumed roles, `default`):
+    /// names a new SSO Bridge profile must not take.
+    #[serde(default)]
+    pub other_profiles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -42,7 +42,7 @@ async function planFor(name, listing, choices) {
     sessionName: name,
     listing,
     sessions: status.sessions,
-    otherProfiles: [],
+    otherProfiles: status.otherProfiles ?? [],
     template: settings.nameTemplate,
     region: core.profileRegion(portal.profileRegion ?? undefined, settings.defaultRegion, portal.region),
     output: settings.defaultOutput || null,

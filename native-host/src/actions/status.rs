@@ -52,7 +52,7 @@ pub fn run(ctx: &Context) -> Result<StatusResult, HostError> {
             }
         })
         .collect();
-    Ok(StatusResult { sessions })
+    Ok(StatusResult { sessions, other_profiles: config.other_profile_names() })
 }
 
 fn safe_target(ctx: &Context) -> std::path::PathBuf {

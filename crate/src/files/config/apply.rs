@@ -230,6 +230,17 @@ impl ConfigFile {
             .collect()
     }
 
+    /// The names of the profiles without an `sso_session` key (`[default]` is `default`), in
+    /// file order.
+    pub fn other_profile_names(&self) -> Vec<String> {
+        self.section_ids()
+            .filter_map(|id| match id {
+                SectionId::Profile(name) if self.get(id, "sso_session").is_none() => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every profile with an `sso_session` key, in file order.
     pub fn sso_profiles(&self) -> Vec<ProfileView> {
         let text = |id, key| self.get(id, key).map(str::to_string);

@@ -319,6 +319,9 @@ fn status_views() {
         (profiles[0].name.as_str(), profiles[0].managed, profiles[0].role_name.as_deref()),
         ("dev", true, Some("Admin"))
     );
+    // The names a new profile must avoid although no sso-session uses them.
+    assert_eq!(file.other_profile_names(), ["keys"]);
+    assert_eq!(parse("[default]\nregion = eu-west-1\n").other_profile_names(), ["default"]);
 }
 
 #[test]
