@@ -3,13 +3,11 @@
 import { localize, t } from './i18n.js';
 import { el, byId, ask, shellCommands, timeLeft } from './ui.js';
 import { fillRegionList, checkRegionField, watchRegionField } from './region-field.js';
+import { initPicker, openPicker, onListing, pickerApplied, pickerSession } from './popup/picker.js';
 
 localize(document);
 
 /** @type {any} */ let state = null;
-/** @type {{ sessionName: string, roles: any[], failed: any[], done: number, total: number | null, finished: boolean } | null} */
-let listing = null;
-/** @type {Set<string>} */ const selected = new Set();
 /** @type {{ sessionName: string, selection: any[] | null, prune: boolean, names: { accountId: string, roleName: string, name: string }[] } | null} */ let pending = null;
 let os = 'linux';
 
@@ -20,9 +18,8 @@ function connect() {
     if (msg.type === 'state') {
       state = msg.state;
       render();
-    } else if (msg.type === 'listing' && listing && msg.sessionName === listing.sessionName && !listing.finished) {
-      listing = { ...listing, ...msg.listing };
-      renderAccounts();
+    } else if (msg.type === 'listing') {
+      onListing(msg.sessionName, msg.listing);
     }
   });
   port.onDisconnect.addListener(() => setTimeout(connect, 500));
@@ -239,88 +236,19 @@ form.addEventListener('submit', async (ev) => {
 
 /** @param {string} sessionName */
 async function openAccounts(sessionName) {
-  selected.clear();
-  listing = { sessionName, roles: [], failed: [], done: 0, total: null, finished: false };
-  byId('accounts-title').textContent = sessionName;
-  /** @type {HTMLInputElement} */ (byId('prune')).checked = !!state.settings.pruneDefault;
+  openPicker(sessionName, !!state.settings.pruneDefault);
   show('accounts');
-  renderAccounts();
   try {
-    listing = { ...listing, ...(await ask({ type: 'listAccounts', sessionName })) };
-    renderAccounts();
+    onListing(sessionName, await ask({ type: 'listAccounts', sessionName }));
   } catch (e) {
     fail(e);
   }
 }
-
-const roleKey = (/** @type {any} */ r) => `${r.accountId}/${r.roleName}`;
-
-function renderAccounts() {
-  if (!listing) return;
-  const l = listing;
-  byId('progress').textContent = l.finished
-    ? t('listedAll', [String(l.done), String(l.roles.length)])
-    : l.total == null ? t('listingStart') : t('listingProgress', [String(l.done), String(l.total)]);
-  byId('failed').replaceChildren(...l.failed.map((f) => el('li', {}, [t('accountFailed', [`${f.accountName ?? ''} ${f.accountId}`, f.reason])])));
-  const q = /** @type {HTMLInputElement} */ (byId('search')).value.trim().toLowerCase();
-  const rows = l.roles.filter((r) => !q || `${r.accountName} ${r.accountId} ${r.roleName} ${r.profileName}`.toLowerCase().includes(q));
-  byId('roles').replaceChildren(
-    ...rows.map((r) => {
-      const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', 'aria-label': `${r.accountName} ${r.roleName}` }));
-      box.checked = selected.has(roleKey(r));
-      box.addEventListener('change', () => {
-        if (box.checked) selected.add(roleKey(r));
-        else selected.delete(roleKey(r));
-        /** @type {HTMLButtonElement} */ (byId('add-selected')).disabled = selected.size === 0;
-      });
-      return el('li', { 'data-role': roleKey(r), 'data-profile': r.profileName }, [
-        box,
-        el('span', { class: 'account' }, [`${r.accountName} · ${r.roleName}`]),
-        el('span', { class: 'meta' }, [`${r.accountId} → `, nameInput(r), ' ', r.exists ? el('span', { class: 'exists' }, [t('exists')]) : null,
-          ...(r.notes ?? []).filter((/** @type {any} */ n) => n.kind !== 'existing').map((/** @type {any} */ n) => el('span', { class: 'note', 'data-note': n.kind }, [t(`note_${n.kind}`)]))]),
-      ]);
-    }),
-  );
-  /** @type {HTMLButtonElement} */ (byId('add-selected')).disabled = selected.size === 0;
-  /** @type {HTMLButtonElement} */ (byId('sync-all')).disabled = !l.finished;
-}
-byId('search').addEventListener('input', renderAccounts);
-
-/** Names the person typed, by role; sent with the plan, which checks them. @type {Map<string, string>} */
-const names = new Map();
-
-/** The proposed profile name, editable before anything is written. @param {any} r */
-function nameInput(r) {
-  if (r.state === 'handWritten') return el('span', {}, [r.profileName]);
-  const input = /** @type {HTMLInputElement} */ (el('input', { type: 'text', class: 'profile-name', 'aria-label': t('profileNameFor', [`${r.accountName} ${r.roleName}`]) || r.profileName, spellcheck: 'false' }));
-  input.value = names.get(roleKey(r)) ?? r.profileName;
-  input.addEventListener('change', () => {
-    const v = input.value.trim();
-    if (!v || v === r.profileName) names.delete(roleKey(r));
-    else names.set(roleKey(r), v);
-  });
-  return input;
-}
-
-/** @returns {{ accountId: string, roleName: string, name: string }[]} */
-function nameEdits() {
-  return [...names].map(([key, name]) => {
-    const at = key.indexOf('/');
-    return { accountId: key.slice(0, at), roleName: key.slice(at + 1), name };
-  });
-}
 byId('accounts-back').addEventListener('click', () => show('home'));
 
-/** @param {any[] | null} selection null = every listed role */
-async function review(selection) {
-  if (!listing) return;
-  const prune = /** @type {HTMLInputElement} */ (byId('prune')).checked && selection === null;
-  pending = {
-    sessionName: listing.sessionName,
-    selection: selection && selection.map((r) => ({ accountId: r.accountId, roleName: r.roleName })),
-    prune,
-    names: nameEdits(),
-  };
+/** The picker's request (selection null = every listed role): plan it and show the review. @param {NonNullable<typeof pending>} request */
+async function review(request) {
+  pending = request;
   try {
     const plan = await ask({ type: 'planProfiles', ...pending });
     byId('review-summary').textContent = t('planSummary', [String(plan.added.length), String(plan.updated.length), String(plan.removed.length), String(plan.unchanged.length)]);
@@ -333,8 +261,7 @@ async function review(selection) {
     fail(e);
   }
 }
-byId('add-selected').addEventListener('click', () => review(listing ? listing.roles.filter((r) => selected.has(roleKey(r))) : []));
-byId('sync-all').addEventListener('click', () => review(null));
+initPicker({ fail, review });
 byId('review-back').addEventListener('click', () => show('accounts'));
 byId('apply').addEventListener('click', async () => {
   if (!pending) return;
@@ -345,13 +272,7 @@ byId('apply').addEventListener('click', async () => {
     undoToken = r.undoToken ?? null;
     byId('undo').hidden = !undoToken;
     byId('undone').hidden = true;
-    if (listing) {
-      const written = new Set([...r.added, ...r.updated, ...r.unchanged]);
-      const removed = new Set(r.removed);
-      listing.roles = listing.roles.map((x) => ({ ...x, exists: written.has(x.profileName) || (x.exists && !removed.has(x.profileName)) }));
-      selected.clear();
-      renderAccounts();
-    }
+    pickerApplied(r);
     show('done');
   } catch (e) {
     fail(e);
@@ -368,7 +289,8 @@ byId('undo').addEventListener('click', async () => {
     undoToken = null;
     byId('undo').hidden = true;
     byId('undone').hidden = false;
-    if (listing) void openAccounts(listing.sessionName);
+    const session = pickerSession();
+    if (session) void openAccounts(session);
   } catch (e) {
     fail(e);
   }

@@ -3,5 +3,6 @@
 //! and removes. Uses `aws` (listings, sessions) and `files` (names) and the protocol's types.
 
 pub mod lifecycle;
+pub mod picker;
 pub mod plan;
 pub mod setup;

@@ -10,6 +10,7 @@
 mod convert;
 mod declarations;
 pub mod plan;
+pub mod picker;
 mod platform;
 pub mod setup;
 
