@@ -7,6 +7,7 @@ use crate::sh::{self, cmd, root, Result};
 
 mod cold_start;
 mod host;
+mod picker;
 
 /// One line of the table.
 pub struct Row {
@@ -132,6 +133,7 @@ fn extension() -> Result<Vec<Row>> {
     extension::build()?;
     let mut rows = extension_size()?;
     rows.extend(cold_start::run()?);
+    rows.extend(picker::run()?);
     Ok(rows)
 }
 

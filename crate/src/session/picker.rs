@@ -9,14 +9,14 @@
 //!
 //! Rules:
 //! - a query is words separated by white space (ASCII or ideographic); a role is shown when every
-//!   word occurs, ignoring case (`to_lowercase`: full-width letters fold too, kana are unchanged),
-//!   in its account name, account id, role name or profile name;
+//!   word occurs in its account name, account id, role name or profile name, ignoring case. The
+//!   caller lower-cases both texts first (the browser's `toLowerCase`, the same Unicode mapping as
+//!   `str::to_lowercase`: full-width letters fold, kana and kanji stay): Rust's case tables would
+//!   add 6 KB gzip to the wasm core, the browser's cost nothing;
 //! - accounts keep the order in which their first row arrives (the listing's order);
 //! - selections hidden by the search stay selected, and the counts say how many are hidden, so
 //!   the popup can show them and ask before applying them;
 //! - "only selected" shows the selected roles alone (how the popup reveals hidden selections).
-
-use std::collections::HashMap;
 
 /// Up to this many roles the picker opens every account at first; above it accounts start
 /// collapsed, as in the access portal, and a search opens the accounts it finds.
@@ -55,10 +55,10 @@ pub mod group {
 }
 
 /// The picker's view as one flat array (see [`header`] and [`group`]): cheap to pass to JS and to
-/// walk there. `selected[i] != 0` marks row `i` selected (missing entries are unselected).
+/// walk there. `rows` and `query` are lower-cased already (see the module's rules).
+/// `selected[i] != 0` marks row `i` selected (missing entries are unselected).
 pub fn view(rows: &str, query: &str, selected: &[u8], only_selected: bool) -> Vec<u32> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let lowered = rows.to_lowercase();
+    let words: Vec<&str> = query.split_whitespace().collect();
     struct Group {
         head: u32,
         roles: u32,
@@ -68,30 +68,34 @@ pub fn view(rows: &str, query: &str, selected: &[u8], only_selected: bool) -> Ve
         shown_selected: u32,
     }
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_account: HashMap<&str, usize> = HashMap::new();
+    // Sorted by account id, with the account's group: a binary search costs less wasm than a map.
+    let mut by_account: Vec<(&str, usize)> = Vec::new();
     let (mut shown, mut shown_selected, mut selected_total, mut roles_total) = (0u32, 0u32, 0u32, 0usize);
-    // `to_lowercase` keeps the `\n` and `\t` separators, so both texts split into the same rows.
-    for (i, (row, low)) in rows.split('\n').zip(lowered.split('\n')).enumerate() {
+    for (i, row) in rows.split('\n').enumerate() {
         let mut fields = row.split('\t');
         let account_id = fields.next().unwrap_or_default();
         if account_id.is_empty() {
             continue;
         }
         let is_role = !fields.nth(1).unwrap_or_default().is_empty();
-        let index = *by_account.entry(account_id).or_insert_with(|| {
-            groups.push(Group {
-                head: i as u32,
-                roles: 0,
-                selected: 0,
-                matched: false,
-                shown: Vec::new(),
-                shown_selected: 0,
-            });
-            groups.len() - 1
-        });
+        let index = match by_account.binary_search_by(|(id, _)| id.cmp(&account_id)) {
+            Ok(at) => by_account[at].1,
+            Err(at) => {
+                groups.push(Group {
+                    head: i as u32,
+                    roles: 0,
+                    selected: 0,
+                    matched: false,
+                    shown: Vec::new(),
+                    shown_selected: 0,
+                });
+                by_account.insert(at, (account_id, groups.len() - 1));
+                groups.len() - 1
+            }
+        };
         let g = &mut groups[index];
         let is_selected = is_role && selected.get(i).is_some_and(|&s| s != 0);
-        let matches = (is_selected || !only_selected) && words.iter().all(|w| low.contains(w.as_str()));
+        let matches = (is_selected || !only_selected) && words.iter().all(|w| row.contains(w));
         g.matched |= matches;
         if !is_role {
             continue;
@@ -108,8 +112,7 @@ pub fn view(rows: &str, query: &str, selected: &[u8], only_selected: bool) -> Ve
         }
     }
     // Only selected roles match then, so an account of pending roles shows no row of its own.
-    let groups: Vec<Group> =
-        groups.into_iter().filter(|g| g.matched && !(only_selected && g.shown.is_empty())).collect();
+    groups.retain(|g| g.matched && !(only_selected && g.shown.is_empty()));
     let open = !words.is_empty() || only_selected || roles_total <= OPEN_ALL_UP_TO;
     let mut out = vec![shown, shown_selected, selected_total, u32::from(open), groups.len() as u32];
     for g in groups {
@@ -129,6 +132,11 @@ mod tests {
                         333\tＤＥＶ開発\tDeveloper\tdev.Developer\n\
                         444\tPending\t\t";
 
+    /// The view as the popup asks for it: both texts lower-cased first.
+    fn v(rows: &str, query: &str, selected: &[u8], only_selected: bool) -> Vec<u32> {
+        view(&rows.to_lowercase(), &query.to_lowercase(), selected, only_selected)
+    }
+
     /// (account head row, shown rows) per group, and the header.
     fn groups(out: &[u32]) -> (Vec<u32>, Vec<(u32, Vec<u32>)>) {
         let mut at = header::LEN;
@@ -144,53 +152,53 @@ mod tests {
 
     #[test]
     fn empty_query_shows_every_account_in_listing_order_including_pending_ones() {
-        let (h, gs) = groups(&view(ROWS, "", &[], false));
+        let (h, gs) = groups(&v(ROWS, "", &[], false));
         assert_eq!(h, vec![4, 0, 0, 1, 4]);
         assert_eq!(gs, vec![(0, vec![0, 1]), (2, vec![2]), (3, vec![3]), (4, vec![])]);
     }
 
     #[test]
     fn every_word_must_match_somewhere_in_the_row() {
-        let (h, gs) = groups(&view(ROWS, "prod admin", &[], false));
+        let (h, gs) = groups(&v(ROWS, "prod admin", &[], false));
         assert_eq!(h[header::SHOWN], 1);
         assert_eq!(gs, vec![(0, vec![0])]);
         // Words match in any field and any order; the account id counts too.
-        assert_eq!(groups(&view(ROWS, "readonly 111", &[], false)).1, vec![(0, vec![1])]);
-        assert_eq!(groups(&view(ROWS, "  ADMIN\u{3000}sandbox ", &[], false)).1, vec![(2, vec![2])]);
+        assert_eq!(groups(&v(ROWS, "readonly 111", &[], false)).1, vec![(0, vec![1])]);
+        assert_eq!(groups(&v(ROWS, "  ADMIN\u{3000}sandbox ", &[], false)).1, vec![(2, vec![2])]);
     }
 
     #[test]
     fn case_folds_full_width_letters_and_leaves_kana_and_kanji_alone() {
-        assert_eq!(groups(&view(ROWS, "ｄｅｖ", &[], false)).1, vec![(3, vec![3])]);
-        assert_eq!(groups(&view(ROWS, "本番", &[], false)).1, vec![(0, vec![0, 1])]);
-        assert_eq!(groups(&view(ROWS, "開発 developer", &[], false)).1, vec![(3, vec![3])]);
+        assert_eq!(groups(&v(ROWS, "ｄｅｖ", &[], false)).1, vec![(3, vec![3])]);
+        assert_eq!(groups(&v(ROWS, "本番", &[], false)).1, vec![(0, vec![0, 1])]);
+        assert_eq!(groups(&v(ROWS, "開発 developer", &[], false)).1, vec![(3, vec![3])]);
     }
 
     #[test]
     fn a_word_never_spans_two_fields() {
-        assert_eq!(view(ROWS, "sandboxadmin", &[], false)[header::SHOWN], 0);
-        assert_eq!(view(ROWS, "x\ty", &[], false)[header::GROUPS], 0);
+        assert_eq!(v(ROWS, "sandboxadmin", &[], false)[header::SHOWN], 0);
+        assert_eq!(v(ROWS, "x\ty", &[], false)[header::GROUPS], 0);
     }
 
     #[test]
     fn a_pending_account_shows_when_its_name_matches_but_counts_no_role() {
-        let (h, gs) = groups(&view(ROWS, "pend", &[], false));
+        let (h, gs) = groups(&v(ROWS, "pend", &[], false));
         assert_eq!((h[header::SHOWN], gs), (0, vec![(4, vec![])]));
     }
 
     #[test]
-    fn nothing_found_is_an_empty_view() {
-        let out = view(ROWS, "nothing-like-this", &[1, 1], false);
+    fn nothing_found_is_an_empty_v() {
+        let out = v(ROWS, "nothing-like-this", &[1, 1], false);
         assert_eq!(out, vec![0, 0, 2, 1, 0]);
     }
 
     #[test]
     fn selections_hidden_by_the_search_are_kept_and_counted() {
         let sel = [1, 0, 1, 0, 0];
-        let out = view(ROWS, "sandbox", &sel, false);
+        let out = v(ROWS, "sandbox", &sel, false);
         assert_eq!(out[..header::LEN], [1, 1, 2, 1, 1]);
         // The account's own counts cover all its roles, shown or not.
-        let out = view(ROWS, "readonly", &sel, false);
+        let out = v(ROWS, "readonly", &sel, false);
         let g = header::LEN;
         assert_eq!(out[g..g + group::LEN], [0, 2, 1, 1, 0]);
         assert_eq!(out[header::SHOWN_SELECTED], 0);
@@ -200,25 +208,25 @@ mod tests {
     #[test]
     fn only_selected_reveals_the_selected_roles_alone() {
         let sel = [0, 1, 0, 1, 1];
-        let (h, gs) = groups(&view(ROWS, "", &sel, true));
+        let (h, gs) = groups(&v(ROWS, "", &sel, true));
         // The pending account's row is no role, so marking it selected changes nothing.
         assert_eq!(h, vec![2, 2, 2, 1, 2]);
         assert_eq!(gs, vec![(0, vec![1]), (3, vec![3])]);
-        assert_eq!(groups(&view(ROWS, "dev", &sel, true)).1, vec![(3, vec![3])]);
+        assert_eq!(groups(&v(ROWS, "dev", &sel, true)).1, vec![(3, vec![3])]);
     }
 
     #[test]
     fn large_listings_start_collapsed_until_searched() {
         let rows: String = (0..OPEN_ALL_UP_TO + 1).map(|i| format!("{}\tacct\trole{i}\tp{i}\n", i / 3)).collect();
-        assert_eq!(view(&rows, "", &[], false)[header::OPEN], 0);
-        assert_eq!(view(&rows, "role1", &[], false)[header::OPEN], 1);
+        assert_eq!(v(&rows, "", &[], false)[header::OPEN], 0);
+        assert_eq!(v(&rows, "role1", &[], false)[header::OPEN], 1);
         let small: String = (0..OPEN_ALL_UP_TO).map(|i| format!("{}\tacct\trole{i}\tp{i}\n", i / 3)).collect();
-        assert_eq!(view(&small, "", &[], false)[header::OPEN], 1);
+        assert_eq!(v(&small, "", &[], false)[header::OPEN], 1);
     }
 
     #[test]
     fn an_account_seen_again_later_joins_its_first_group() {
         let rows = "1\tA\t\t\n2\tB\tr\tp\n1\tA\tr\tq";
-        assert_eq!(groups(&view(rows, "", &[], false)).1, vec![(0, vec![2]), (1, vec![1])]);
+        assert_eq!(groups(&v(rows, "", &[], false)).1, vec![(0, vec![2]), (1, vec![1])]);
     }
 }

@@ -3,8 +3,9 @@ use ssobridge_core::picker;
 use wasm_bindgen::prelude::*;
 
 /// The picker's view of `rows` (`\n`-separated, `\t`-separated fields: accountId, accountName,
-/// roleName, profileName) for `query`: a flat array, laid out as the core's `picker::header`
-/// and `picker::group` say. `selected[i]` is 1 for each selected row.
+/// roleName, profileName) for `query`, both lower-cased by the caller (`toLowerCase`): a flat
+/// array, laid out as the core's `picker::header` and `picker::group` say. `selected[i]` is 1
+/// for each selected row.
 #[wasm_bindgen(js_name = pickerView)]
 pub fn picker_view(
     rows: &str,

@@ -33,6 +33,7 @@ const OVERSCAN_PX = 400;
 /** @type {Listing | null} */ let listing = null;
 /** One entry per row the core sees: a role, or an account whose roles are not listed yet. @type {{ account: Account, role: Role | null }[]} */
 let rows = [];
+/** The rows as the core reads them, lower-cased once (the core compares lower case). */
 let rowsText = '';
 /** @type {Map<string, Account>} */ let accountsById = new Map();
 /** Selected roles by key: they outlive searches and listing updates. @type {Set<string>} */
@@ -143,7 +144,7 @@ function setListing(l) {
   for (const r of l.roles) if (!accountsById.has(r.accountId)) accountsById.set(r.accountId, { accountId: r.accountId, accountName: r.accountName, state: 'listed' });
   rows = [...accounts.map((a) => ({ account: a, role: null })), ...l.roles.map((r) => ({ account: /** @type {Account} */ (accountsById.get(r.accountId)), role: r }))];
   const clean = (/** @type {string | undefined} */ s) => (s ?? '').replace(/[\t\n]/g, ' ');
-  rowsText = rows.map(({ account, role }) => [account.accountId, account.accountName ?? role?.accountName, role?.roleName, role?.profileName].map(clean).join('\t')).join('\n');
+  rowsText = rows.map(({ account, role }) => [account.accountId, account.accountName ?? role?.accountName, role?.roleName, role?.profileName].map(clean).join('\t')).join('\n').toLowerCase();
   byId('accounts').dataset.source = l.source ?? 'fresh';
   renderStatus();
   refresh();
@@ -185,7 +186,7 @@ function ago(ms) {
 function refresh() {
   if (mask.length !== rows.length) mask = new Uint8Array(rows.length);
   rows.forEach((r, i) => (mask[i] = r.role && selected.has(roleKey(r.role)) ? 1 : 0));
-  if (ready) view = pickerView(rowsText, search().value, mask, onlySelected);
+  if (ready) view = pickerView(rowsText, search().value.toLowerCase(), mask, onlySelected);
   layout();
   renderCounts();
   draw();

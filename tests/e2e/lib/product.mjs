@@ -11,11 +11,11 @@ import { startEmulator } from './emulator.mjs';
 export const SESSION = 'demo';
 
 /**
- * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean }} [opts]
+ * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean, env?: Record<string, string> }} [opts] `env`: the browser's (e.g. LANGUAGE=ja)
  */
 export async function startProduct(opts = {}) {
   const emu = await startEmulator(opts.emulator);
-  const browser = await launch({ withHost: true, headless: opts.headless });
+  const browser = await launch({ withHost: true, headless: opts.headless, env: opts.env });
   const options = await browser.context.newPage();
   await options.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   await options.locator('input[name="oidc"]').waitFor({ state: 'attached' });
