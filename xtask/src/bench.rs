@@ -128,6 +128,22 @@ fn core_bench(name: &str) -> Result<serde_json::Value> {
     serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
 }
 
+/// Runs one of the browser benches (`xtask/src/bench/NAME.mjs`, on the built Chromium extension)
+/// and reads its `BENCH {json}` line.
+fn browser_bench(name: &str, env: &[(&str, String)]) -> Result<serde_json::Value> {
+    let script = root().join(format!("xtask/src/bench/{name}.mjs"));
+    eprintln!("$ node {}", script.display());
+    let mut c = cmd("node");
+    c.arg(&script).env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"));
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = sh::output(&mut c)?;
+    let line =
+        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
+    serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
+}
+
 /// The extension, built once: its size and its service worker's cold start.
 fn extension() -> Result<Vec<Row>> {
     extension::build()?;

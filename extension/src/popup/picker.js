@@ -55,6 +55,10 @@ let nextId = 0;
 let ready = false;
 
 const list = () => byId('roles');
+/** The scrolled box around the list. */
+const scroller = () => byId('roles-scroll');
+/** The role each drawn role row shows, to tell when a listing update changed it. @type {WeakMap<HTMLElement, Role>} */
+const shows = new WeakMap();
 const search = () => /** @type {HTMLInputElement} */ (byId('search'));
 const roleKey = (/** @type {{ accountId: string, roleName: string }} */ r) => `${r.accountId}/${r.roleName}`;
 const accountKey = (/** @type {string} */ id) => `@${id}`;
@@ -83,11 +87,20 @@ export function initPicker(h) {
   const ul = list();
   ul.addEventListener('keydown', onKey);
   ul.addEventListener('click', onClick);
+  // Focus keeps the scroll position: a click focuses the list before it lands on its row.
   ul.addEventListener('focus', () => {
     if (!active || !items.some((i) => i.key === active)) active = items[0]?.key ?? null;
-    moveTo(active);
+    draw();
   });
-  ul.addEventListener('scroll', () => requestAnimationFrame(draw));
+  let drawing = false;
+  scroller().addEventListener('scroll', () => {
+    if (drawing) return;
+    drawing = true;
+    requestAnimationFrame(() => {
+      drawing = false;
+      draw();
+    });
+  });
   byId('select-matching').addEventListener('click', selectMatching);
   byId('show-selected').addEventListener('click', () => {
     onlySelected = !onlySelected;
@@ -242,9 +255,10 @@ function renderCounts() {
 /** Draws the items that are in or near the visible part of the list. */
 function draw() {
   const ul = list();
-  const height = ul.clientHeight || 400;
-  const from = Math.max(0, ul.scrollTop - OVERSCAN_PX);
-  const to = ul.scrollTop + height + OVERSCAN_PX;
+  const box = scroller();
+  const height = box.clientHeight || 400;
+  const from = Math.max(0, box.scrollTop - OVERSCAN_PX);
+  const to = box.scrollTop + height + OVERSCAN_PX;
   let first = 0;
   while (first < items.length && tops[first + 1] <= from) first++;
   let last = first;
@@ -259,7 +273,7 @@ function draw() {
   const current = active ? nodes.get(active) : null;
   if (current) ul.setAttribute('aria-activedescendant', current.id);
   else ul.removeAttribute('aria-activedescendant');
-  byId('picker-empty').hidden = items.length > 0 || !listing?.finished;
+  byId('picker-empty').hidden = !listing?.finished || listing.roles.length > 0;
 }
 
 /** The element of one item, made or brought up to date. @param {Item} item @param {number} index */
@@ -299,7 +313,7 @@ function node(item, index) {
     }
   } else {
     const role = /** @type {Role} */ (rows[item.row].role);
-    if (!n || n.dataset.kind !== 'role' || /** @type {any} */ (n).role !== role) {
+    if (!n || n.dataset.kind !== 'role' || shows.get(n) !== role) {
       const editing = n?.contains(document.activeElement);
       if (!n || !editing) {
         n = roleNode(role, n);
@@ -335,7 +349,7 @@ function roleNode(r, old) {
     el('div', { class: 'line' }, [box, el('span', { class: 'role-name' }, [r.roleName]), r.exists ? el('span', { class: 'exists' }, [t('exists')]) : null, ...notes]),
     el('div', { class: 'line meta' }, ['→ ', nameInput(r)]),
   ]);
-  /** @type {any} */ (n).role = r;
+  shows.set(n, r);
   return n;
 }
 
@@ -412,12 +426,12 @@ function onKey(ev) {
 function moveTo(key) {
   active = key;
   const i = items.findIndex((x) => x.key === key);
-  const ul = list();
+  const box = scroller();
   if (i >= 0) {
-    const height = ul.clientHeight || 400;
+    const height = box.clientHeight || 400;
     const h = tops[i + 1] - tops[i];
-    if (tops[i] < ul.scrollTop) ul.scrollTop = tops[i];
-    else if (tops[i] + h > ul.scrollTop + height) ul.scrollTop = tops[i] + h - height;
+    if (tops[i] < box.scrollTop) box.scrollTop = tops[i];
+    else if (tops[i] + h > box.scrollTop + height) box.scrollTop = tops[i] + h - height;
   }
   for (const [k, n] of nodes) n.classList.toggle('active', k === key);
   draw();

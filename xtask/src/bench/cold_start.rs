@@ -1,25 +1,14 @@
 //! The service worker's cold start to its first answer through the wasm core, in headless
 //! Chromium with the built extension (`cold_start.mjs` drives it and prints one BENCH line).
-use super::Row;
-use crate::extension;
-use crate::sh::{self, cmd, root, Result};
+use super::{browser_bench, Row};
+use crate::sh::Result;
 
 /// Issue 16: what a person feels when the popup wakes a stopped worker.
 const BUDGET_MS: f64 = 50.0;
 const RUNS: u32 = 15;
 
 pub fn run() -> Result<Vec<Row>> {
-    let script = root().join("xtask/src/bench/cold_start.mjs");
-    eprintln!("$ node {}", script.display());
-    let out = sh::output(
-        cmd("node")
-            .arg(&script)
-            .env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"))
-            .env("COLD_START_RUNS", RUNS.to_string()),
-    )?;
-    let line =
-        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or("the cold-start bench printed no BENCH line")?;
-    let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("cold-start bench output: {e}"))?;
+    let r = browser_bench("cold_start", &[("COLD_START_RUNS", RUNS.to_string())])?;
     let num = |k: &str| r[k].as_f64().ok_or(format!("cold-start bench output lacks {k}"));
     let median = num("medianMs")?;
     Ok(vec![

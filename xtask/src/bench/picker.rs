@@ -1,24 +1,14 @@
 //! The accounts picker with 5,000 roles in headless Chromium with the built extension
 //! (`picker.mjs` drives it and prints one BENCH line).
-use super::Row;
-use crate::extension;
-use crate::sh::{self, cmd, root, Result};
+use super::{browser_bench, Row};
+use crate::sh::Result;
 
 /// One keystroke in the search must fit well inside a 60 Hz frame (16.7 ms).
 const BUDGET_MS: f64 = 8.0;
 const RUNS: u32 = 25;
 
 pub fn run() -> Result<Vec<Row>> {
-    let script = root().join("xtask/src/bench/picker.mjs");
-    eprintln!("$ node {}", script.display());
-    let out = sh::output(
-        cmd("node")
-            .arg(&script)
-            .env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"))
-            .env("PICKER_RUNS", RUNS.to_string()),
-    )?;
-    let line = out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or("the picker bench printed no BENCH line")?;
-    let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("picker bench output: {e}"))?;
+    let r = browser_bench("picker", &[("PICKER_RUNS", RUNS.to_string())])?;
     let num = |k: &str| r[k].as_f64().ok_or(format!("picker bench output lacks {k}"));
     let keystroke = num("keystrokeMs")?;
     Ok(vec![
