@@ -33,6 +33,8 @@ const OVERSCAN_PX = 400;
 /** @type {Listing | null} */ let listing = null;
 /** One entry per row the core sees: a role, or an account whose roles are not listed yet. @type {{ account: Account, role: Role | null }[]} */
 let rows = [];
+/** Each row's role key ('' for an account row), made once per listing. @type {string[]} */
+let keys = [];
 /** The rows as the core reads them, lower-cased once (the core compares lower case). */
 let rowsText = '';
 /** @type {Map<string, Account>} */ let accountsById = new Map();
@@ -156,6 +158,7 @@ function setListing(l) {
   accountsById = new Map(accounts.map((a) => [a.accountId, a]));
   for (const r of l.roles) if (!accountsById.has(r.accountId)) accountsById.set(r.accountId, { accountId: r.accountId, accountName: r.accountName, state: 'listed' });
   rows = [...accounts.map((a) => ({ account: a, role: null })), ...l.roles.map((r) => ({ account: /** @type {Account} */ (accountsById.get(r.accountId)), role: r }))];
+  keys = rows.map((r) => (r.role ? roleKey(r.role) : ''));
   const clean = (/** @type {string | undefined} */ s) => (s ?? '').replace(/[\t\n]/g, ' ');
   rowsText = rows.map(({ account, role }) => [account.accountId, account.accountName ?? role?.accountName, role?.roleName, role?.profileName].map(clean).join('\t')).join('\n').toLowerCase();
   byId('accounts').dataset.source = l.source ?? 'fresh';
@@ -198,7 +201,7 @@ function ago(ms) {
 /** Asks the core for the view, then lays out the items and draws the window. */
 function refresh() {
   if (mask.length !== rows.length) mask = new Uint8Array(rows.length);
-  rows.forEach((r, i) => (mask[i] = r.role && selected.has(roleKey(r.role)) ? 1 : 0));
+  for (let i = 0; i < keys.length; i++) mask[i] = keys[i] && selected.has(keys[i]) ? 1 : 0;
   if (ready) view = pickerView(rowsText, search().value.toLowerCase(), mask, onlySelected);
   layout();
   renderCounts();
@@ -221,7 +224,7 @@ function layout() {
     if (opened.get(key) ?? openByDefault) {
       for (let k = 0; k < n; k++) {
         const row = view[at + G.LEN + k];
-        items.push({ kind: 'role', key: roleKey(/** @type {Role} */ (rows[row].role)), row, g: at, pos: k + 1, size: n });
+        items.push({ kind: 'role', key: keys[row], row, g: at, pos: k + 1, size: n });
         tops.push(y);
         y += ROLE_PX;
       }
@@ -332,13 +335,13 @@ function node(item, index) {
 
 /** The keys of the roles shown in the group at `g` (every group's when `g` is null). @param {number | null} g */
 function shownKeys(g) {
-  /** @type {string[]} */ const keys = [];
+  /** @type {string[]} */ const shown = [];
   for (let at = g ?? H.LEN, i = 0; g == null ? i < view[H.GROUPS] : i < 1; i++) {
     const n = view[at + G.SHOWN];
-    for (const row of view.subarray(at + G.LEN, at + G.LEN + n)) keys.push(roleKey(/** @type {Role} */ (rows[row].role)));
+    for (const row of view.subarray(at + G.LEN, at + G.LEN + n)) shown.push(keys[row]);
     at += G.LEN + n;
   }
-  return keys;
+  return shown;
 }
 
 /** One role row: box, role, notes, and its profile name (editable). @param {Role} r @param {HTMLElement | undefined} old */

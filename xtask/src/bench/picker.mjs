@@ -14,10 +14,12 @@ try {
   await page.goto(`chrome-extension://${EXTENSION_ID}/popup.html`);
   const r = await page.evaluate(async (runs) => {
     const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    // What the popup adds by loading the core itself: compiling the module (its instance is
+    // made once per popup; this page has one already, so compile a fresh copy).
     const t0 = performance.now();
-    const wasm = await import('./wasm/ssobridge_wasm.js');
-    await wasm.default();
+    await WebAssembly.compileStreaming(fetch('./wasm/ssobridge_wasm_bg.wasm', { cache: 'no-store' }));
     const loadMs = performance.now() - t0;
+    const wasm = await import('./wasm/ssobridge_wasm.js');
 
     const picker = await import('./popup/picker.js');
     document.getElementById('home')?.setAttribute('hidden', '');
@@ -33,7 +35,10 @@ try {
     }
     const s0 = performance.now();
     picker.onListing('bench', { roles, done: 1250, total: 1250, finished: true });
-    const openMs = performance.now() - s0;
+    const firstOpenMs = performance.now() - s0;
+    const o0 = performance.now();
+    picker.onListing('bench', { roles: [...roles], done: 1250, total: 1250, finished: true });
+    const openMs = performance.now() - o0;
     if (document.querySelectorAll('#roles > li').length === 0) throw new Error('the picker drew nothing');
 
     const search = /** @type {HTMLInputElement} */ (document.getElementById('search'));
@@ -62,7 +67,7 @@ try {
       await chrome.runtime.sendMessage({ type: 'startUrlRegion', startUrl: 'https://acme.awsapps.com/start' });
       trip.push(performance.now() - w0);
     }
-    return { roles: roles.length, loadMs, openMs, keystrokeMs: median(keystroke), keystrokeMaxMs: Math.max(...keystroke), coreMs: median(core), workerTripMs: median(trip), drawn };
+    return { roles: roles.length, loadMs, firstOpenMs, openMs, keystrokeMs: median(keystroke), keystrokeMaxMs: Math.max(...keystroke), coreMs: median(core), workerTripMs: median(trip), drawn };
   }, RUNS);
   console.log(`BENCH ${JSON.stringify(r)}`);
 } finally {
