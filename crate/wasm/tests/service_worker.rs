@@ -264,3 +264,14 @@ fn page_rules_cross_as_booleans_and_strings() {
     assert_eq!(origin, "https://sso.example.com");
     assert_eq!(ssobridge_wasm::plan::match_pattern("http://127.0.0.1:4000").unwrap(), "http://127.0.0.1/*");
 }
+
+#[wasm_bindgen_test]
+fn the_picker_view_crosses_as_one_flat_array() {
+    let rows = "111\tprod\tadmin\tprod.admin\n111\tprod\treadonly\tprod.readonly\n222\tdev\tadmin\tdev.admin";
+    // Header (shown, shown selected, selected, open, groups), then per group (head, roles,
+    // selected, shown, shown selected, rows...).
+    assert_eq!(
+        ssobridge_wasm::picker::picker_view(rows, "admin", &[0, 1, 1], false),
+        vec![2, 1, 2, 1, 2, 0, 2, 1, 1, 0, 0, 2, 1, 1, 1, 1, 2]
+    );
+}
