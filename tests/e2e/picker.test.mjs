@@ -250,6 +250,24 @@ test('the listing contract: pending accounts greyed, a remembered listing\'s age
     assert.equal(await popup.locator('#changes').isHidden(), true);
     assert.equal(await popup.locator('li[data-role="1/Admin"]').getAttribute('aria-checked'), 'true');
     assert.equal(await popup.locator('#selection-count').textContent(), msg(en.pickerSelected, ['1']));
+
+    // The whole row is the target, not only its box.
+    await popup.locator('li[data-role="2/Dev"] .role-name').click();
+    assert.equal(await popup.locator('li[data-role="2/Dev"]').getAttribute('aria-checked'), 'true');
+    await popup.locator('li[data-account="2"] .name').click(); // the account's name opens and closes it
+    assert.equal(await popup.locator('li[data-account="2"]').getAttribute('aria-expanded'), 'false');
+    assert.equal(await popup.locator('li[data-role="2/Dev"]').count(), 0);
+    // Enter edits the active role's profile name; Enter goes back to the list (one Tab stop).
+    await popup.focus('#roles');
+    await popup.keyboard.press('Home');
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('Enter');
+    assert.equal(await popup.evaluate(() => document.activeElement?.closest('li')?.dataset.role), '1/Admin');
+    await popup.keyboard.press('Control+A');
+    await popup.keyboard.type('mine.admin');
+    await popup.keyboard.press('Enter');
+    assert.equal(await popup.evaluate(() => document.activeElement?.id), 'roles');
+    assert.equal(await popup.locator('li[data-role="1/Admin"] input.profile-name').inputValue(), 'mine.admin');
     assert.deepEqual(product.pageErrors, []);
   } finally {
     await product.close();

@@ -89,6 +89,13 @@ export function initPicker(h) {
   const ul = list();
   ul.addEventListener('keydown', onKey);
   ul.addEventListener('click', onClick);
+  // A press on a row focuses the list, never the row's box: the list stays the one focus, and no
+  // row is redrawn between the press and its click.
+  ul.addEventListener('mousedown', (ev) => {
+    if (/** @type {HTMLElement} */ (ev.target).closest('input.profile-name')) return;
+    ev.preventDefault();
+    ul.focus({ preventScroll: true });
+  });
   // Focus keeps the scroll position: a click focuses the list before it lands on its row.
   ul.addEventListener('focus', () => {
     if (!active || !items.some((i) => i.key === active)) active = items[0]?.key ?? null;
@@ -317,7 +324,7 @@ function node(item, index) {
   } else {
     const role = /** @type {Role} */ (rows[item.row].role);
     if (!n || n.dataset.kind !== 'role' || shows.get(n) !== role) {
-      const editing = n?.contains(document.activeElement);
+      const editing = !!n && n.querySelector('input.profile-name') === document.activeElement;
       if (!n || !editing) {
         n = roleNode(role, n);
         nodes.set(item.key, n);
