@@ -9,8 +9,8 @@
 
 mod convert;
 mod declarations;
-pub mod plan;
 pub mod picker;
+pub mod plan;
 mod platform;
 pub mod setup;
 
