@@ -130,20 +130,45 @@ fn a_target_never_gets_a_session_that_conflicts_there_and_its_config_is_kept() {
 }
 
 #[test]
-fn bad_targets_are_refused_by_field_before_anything_is_written() {
+fn a_bad_target_is_refused_by_field_and_never_blocks_the_local_write() {
     let home = common::temp_home();
-    for (targets, field) in [
-        (json!([{"kind": "ssh", "host": "-oProxyCommand=touch /tmp/x"}]), "params.targets[0].host"),
-        (json!([{"kind": "folder", "path": "relative/.aws"}]), "params.targets[0].path"),
-        (json!([{"kind": "wsl", "distro": "Ubuntu\\..\\x"}]), "params.targets[0].distro"),
+    let good = common::temp_home();
+    let good_target = folder(&good.path().join(".aws"));
+    let planted = home.path().join("proxy-command-ran");
+    for (bad, field) in [
+        (
+            json!({"kind": "ssh", "host": format!("-oProxyCommand=touch {}", planted.display())}),
+            "params.targets[0].host",
+        ),
+        (json!({"kind": "folder", "path": "relative/.aws"}), "params.targets[0].path"),
+        (json!({"kind": "wsl", "distro": "Ubuntu\\..\\x"}), "params.targets[0].distro"),
+        (good_target.clone(), "params.targets[2]"),
     ] {
         let mut request = common::save_token(1, "emu", START_URL, "aoaToken", "2099-01-01T00:00:00Z");
-        request["params"]["targets"] = targets;
+        let first_is_bad = field.starts_with("params.targets[0]");
+        request["params"]["targets"] = if first_is_bad {
+            json!([bad, good_target])
+        } else {
+            json!([good_target, folder(&good.path().join("second/.aws")), bad])
+        };
         let run = common::run_json(home.path(), &[request]);
-        assert_eq!(run.replies[0]["error"]["code"], "invalid_field", "{}", run.replies[0]);
-        assert_eq!(run.replies[0]["error"]["field"], field);
-        assert!(!home.path().join(".aws").exists(), "nothing written");
+        let reply = &run.replies[0];
+        assert_eq!(reply["ok"], true, "{reply}");
+        let results = reply["result"]["targets"].as_array().unwrap();
+        let (bad_result, good_result) =
+            if first_is_bad { (&results[0], &results[1]) } else { (&results[2], &results[0]) };
+        assert_eq!(bad_result["error"]["code"], "invalid_field", "{reply}");
+        assert_eq!(bad_result["error"]["field"], field, "{reply}");
+        assert_eq!(good_result["ok"], true, "{reply}");
+        assert!(home.path().join(".aws/sso/cache").join(cache_file_name("emu")).exists());
     }
+    assert!(!planted.exists(), "ssh never ran for an invalid destination");
+    let too_many: Vec<Value> = (0..17).map(|i| json!({"kind": "folder", "path": format!("/f{i}")})).collect();
+    let run = common::run_json(
+        home.path(),
+        &[json!({"id": 1, "action": "logout", "params": {"sessionName": "emu", "targets": too_many}})],
+    );
+    assert_eq!(run.replies[0]["error"]["field"], "params.targets", "{}", run.replies[0]);
     let run = common::run_json(
         home.path(),
         &[

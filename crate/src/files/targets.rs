@@ -56,19 +56,23 @@ impl TargetResult {
     }
 }
 
-/// A request's target list: at most [`MAX_TARGETS`], no target twice, each one valid.
+/// A request's target list: at most [`MAX_TARGETS`]. Each entry is checked on its own by
+/// [`entry`] when its turn comes, so one bad target (a value planted in the extension's storage)
+/// fails that target only and never the local write.
 pub fn targets(field: &str, list: &[SyncTarget]) -> Result<(), FieldError> {
     if list.len() > MAX_TARGETS {
         return Err(fail(field, format!("lists more than {MAX_TARGETS} targets")));
     }
-    for (i, target) in list.iter().enumerate() {
-        let at = format!("{field}[{i}]");
-        if list[..i].contains(target) {
-            return Err(fail(at, "names a target already listed"));
-        }
-        sync_target(&at, target)?;
-    }
     Ok(())
+}
+
+/// Entry `i` of a request's target list (`field` names the list): valid and not listed before.
+pub fn entry(field: &str, list: &[SyncTarget], i: usize) -> Result<(), FieldError> {
+    let at = format!("{field}[{i}]");
+    if list[..i].contains(&list[i]) {
+        return Err(fail(at, "names a target already listed"));
+    }
+    sync_target(&at, &list[i])
 }
 
 pub fn sync_target(field: &str, target: &SyncTarget) -> Result<(), FieldError> {
@@ -163,10 +167,10 @@ mod tests {
     #[test]
     fn a_list_is_bounded_and_has_no_repeats() {
         let folder = SyncTarget::Folder { path: "/a".into() };
-        let err = targets("params.targets", &[folder.clone(), folder.clone()]).unwrap_err();
-        assert_eq!(err.field, "params.targets[1]");
-        let err = targets("params.targets", &[folder, SyncTarget::Wsl { distro: "-x".into() }]).unwrap_err();
-        assert_eq!(err.field, "params.targets[1].distro");
+        let list = [folder.clone(), folder.clone(), SyncTarget::Wsl { distro: "-x".into() }];
+        assert!(entry("params.targets", &list, 0).is_ok());
+        assert_eq!(entry("params.targets", &list, 1).unwrap_err().field, "params.targets[1]");
+        assert_eq!(entry("params.targets", &list, 2).unwrap_err().field, "params.targets[2].distro");
         let many: Vec<_> = (0..=MAX_TARGETS).map(|i| SyncTarget::Folder { path: format!("/f{i}") }).collect();
         assert!(targets("t", &many).is_err());
         assert!(targets("t", &many[..MAX_TARGETS]).is_ok());

@@ -45,15 +45,18 @@ pub fn open(target: &SyncTarget) -> Result<Place, HostError> {
     })
 }
 
-/// Runs `op` on every target, under that target's lock; each gets its own result.
+/// Runs `op` on every target, under that target's lock; each gets its own result. A target
+/// that fails the core's checks gets `invalid_field` and is never opened.
 pub fn each(
     targets: &[SyncTarget],
     mut op: impl FnMut(&dyn Files, &AwsPaths) -> Result<(), HostError>,
 ) -> Vec<TargetResult> {
     targets
         .iter()
-        .map(|target| {
-            let outcome = open(target).and_then(|place| {
+        .enumerate()
+        .map(|(i, target)| {
+            let checked = ssobridge_core::targets::entry("params.targets", targets, i).map_err(HostError::Field);
+            let outcome = checked.and_then(|()| open(target)).and_then(|place| {
                 let _lock = place.files.lock(&place.paths.config_file)?;
                 op(place.files.as_ref(), &place.paths)
             });
