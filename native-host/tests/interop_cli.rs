@@ -9,7 +9,7 @@ use std::path::Path;
 use common::aws_cli::aws;
 use common::idc::device_login;
 use serde_json::json;
-use ssobridge_core::token_cache::{cache_file_name, format_timestamp, parse_timestamp};
+use ssobridge_core::token_cache::{cache_file_name, parse_timestamp};
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
@@ -22,11 +22,7 @@ fn write_with_host(home: &Path, token: &common::idc::DeviceToken, expires_at: i6
     let run = common::run_json(
         home,
         &[
-            json!({"id": 1, "action": "saveToken", "params": {
-                "sessionName": "emu", "startUrl": START_URL, "region": "us-east-1", "scopes": ["sso:account:access"],
-                "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
-                          "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
-                          "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)}}}),
+            common::idc::save_token_request(1, "emu", START_URL, token, expires_at, &serde_json::Value::Null),
             common::apply(
                 2,
                 "emu",

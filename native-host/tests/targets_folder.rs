@@ -7,21 +7,16 @@ mod common;
 use std::path::Path;
 
 use common::aws_cli::assert_identity;
-use common::idc::{device_login, DeviceToken};
+use common::idc::{device_login, save_token_request, DeviceToken};
 use serde_json::{json, Value};
-use ssobridge_core::token_cache::{cache_file_name, format_timestamp};
+use ssobridge_core::token_cache::cache_file_name;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
 fn save_and_apply(token: &DeviceToken, targets: Value) -> [Value; 2] {
     let expires_at = ssobridge_host::actions::system_now() + token.expires_in;
     [
-        json!({"id": 1, "action": "saveToken", "params": {
-            "sessionName": "emu", "startUrl": START_URL, "region": "us-east-1", "scopes": ["sso:account:access"],
-            "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
-                      "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
-                      "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)},
-            "targets": targets}}),
+        save_token_request(1, "emu", START_URL, token, expires_at, &targets),
         json!({"id": 2, "action": "applyProfiles", "params": {"sessionName": "emu", "profiles": [
             {"name": "dev", "accountId": "111122223333", "roleName": "AdministratorAccess", "region": "us-west-2"}],
             "targets": targets}}),

@@ -8,10 +8,10 @@ mod common;
 use std::path::Path;
 
 use common::aws_cli::assert_identity;
-use common::idc::{device_login, DeviceToken};
+use common::idc::{device_login, save_token_request, DeviceToken};
 use common::sshd::{Sshd, THEIR_EDIT};
 use serde_json::{json, Value};
-use ssobridge_core::token_cache::{cache_file_name, format_timestamp};
+use ssobridge_core::token_cache::cache_file_name;
 use ssobridge_host::targets::SSH_CONFIG_ENV;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
@@ -25,12 +25,29 @@ fn run(home: &Path, sshd: &Sshd, requests: &[Value]) -> common::Run {
 
 fn save(token: &DeviceToken, targets: &Value) -> Value {
     let expires_at = ssobridge_host::actions::system_now() + token.expires_in;
-    json!({"id": 1, "action": "saveToken", "params": {
-        "sessionName": "emu", "startUrl": START_URL, "region": "us-east-1", "scopes": ["sso:account:access"],
-        "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
-                  "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
-                  "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)},
-        "targets": targets}})
+    save_token_request(1, "emu", START_URL, token, expires_at, targets)
+}
+
+/// A signed-in session synced to the test's sshd, every reply checked.
+struct Synced {
+    sshd: Sshd,
+    emu: idc_emulator::Emulator,
+    home: tempfile::TempDir,
+    targets: Value,
+}
+
+fn signed_in_and_synced() -> Synced {
+    let sshd = Sshd::start();
+    let emu = common::idc::dev_account_emulator();
+    let home = common::temp_home();
+    let targets = json!([{"kind": "ssh", "host": "target"}]);
+    let token = device_login(&emu, START_URL);
+    let out = run(home.path(), &sshd, &[save(&token, &targets), apply(2, &["dev"], &targets)]);
+    for reply in &out.replies {
+        assert_eq!(reply["ok"], true, "{reply}");
+        assert_eq!(reply["result"]["targets"], json!([{"target": targets[0], "ok": true}]), "{reply}\n{}", sshd.log());
+    }
+    Synced { sshd, emu, home, targets }
 }
 
 fn apply(id: u64, names: &[&str], targets: &Value) -> Value {
@@ -49,16 +66,7 @@ fn mode(path: &Path) -> u32 {
 
 #[test]
 fn the_remote_home_gets_the_session_and_the_aws_cli_there_works() {
-    let sshd = Sshd::start();
-    let emu = common::idc::dev_account_emulator();
-    let home = common::temp_home();
-    let targets = json!([{"kind": "ssh", "host": "target"}]);
-    let token = device_login(&emu, START_URL);
-    let out = run(home.path(), &sshd, &[save(&token, &targets), apply(2, &["dev"], &targets)]);
-    for reply in &out.replies {
-        assert_eq!(reply["ok"], true, "{reply}");
-        assert_eq!(reply["result"]["targets"], json!([{"target": targets[0], "ok": true}]), "{reply}\n{}", sshd.log());
-    }
+    let Synced { sshd, emu, home, targets } = signed_in_and_synced();
     let remote = sshd.remote_aws();
     assert_identity(&sshd.remote_home, &emu, "dev", "111122223333");
     let token_file = remote.join("sso/cache").join(cache_file_name("emu"));
@@ -105,13 +113,7 @@ fn an_unreachable_host_is_reported_and_the_local_write_succeeds() {
 
 #[test]
 fn a_remote_change_between_read_and_write_is_kept_and_reported() {
-    let sshd = Sshd::start();
-    let emu = common::idc::dev_account_emulator();
-    let home = common::temp_home();
-    let targets = json!([{"kind": "ssh", "host": "target"}]);
-    let token = device_login(&emu, START_URL);
-    let out = run(home.path(), &sshd, &[save(&token, &targets), apply(2, &["dev"], &targets)]);
-    assert!(out.replies.iter().all(|r| r["result"]["targets"][0]["ok"] == true), "{:?}", out.replies);
+    let Synced { sshd, emu, home, targets } = signed_in_and_synced();
 
     let remote_config = sshd.remote_aws().join("config");
     let before = std::fs::read_to_string(&remote_config).unwrap();

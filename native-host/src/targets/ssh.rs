@@ -5,6 +5,9 @@
 //! if the file still hashes to what we read: otherwise it fails with `remote_changed` and the
 //! remote change stays.
 //!
+//! The remote side must have a POSIX `sh` (Linux, macOS, BSD, a dev container); a Windows
+//! OpenSSH server's `cmd` is not supported.
+//!
 //! Every remote command is `sh -c '<fixed script>' sso-bridge '<arg>'...`: the scripts are
 //! constants and the arguments are our own relative paths and hashes, so nothing a person or a
 //! page typed reaches the remote shell. The destination travels after `--`, validated so it can
@@ -82,6 +85,12 @@ impl SshFiles {
             .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        #[cfg(windows)]
+        {
+            // No console window flashes up for each remote command (the host has no console).
+            use std::os::windows::process::CommandExt;
+            command.creation_flags(0x0800_0000);
+        }
         let mut child = command.spawn().map_err(|e| HostError::Unreachable(format!("cannot run ssh: {e}")))?;
         if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
             // The remote may fail before reading; its status then says why, not this pipe.
