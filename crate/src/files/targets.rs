@@ -36,6 +36,19 @@ pub enum SyncTarget {
     Wsl { distro: String },
 }
 
+/// How a request's `targets` are written. The wasm core never sets them (the extension's worker
+/// adds each portal's targets to the params the core made), so the wasm build carries no code
+/// to serialize them (the extension's size budget) and fails loudly, never silently, if asked to.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn serialize_list<S: serde::Serializer>(list: &[SyncTarget], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(list)
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn serialize_list<S: serde::Serializer>(_: &[SyncTarget], _: S) -> Result<S::Ok, S::Error> {
+    Err(serde::ser::Error::custom("sync targets are added by the extension's worker, not the wasm core"))
+}
+
 /// What became of one target in an action that writes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]

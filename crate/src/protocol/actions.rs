@@ -84,7 +84,7 @@ pub struct SaveTokenParams {
     pub takeover: bool,
     /// Where else the same files are written (issue 15); each gets its own entry in the
     /// result's `targets`, and none of them can make the local write fail.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
     pub targets: Vec<SyncTarget>,
 }
 
@@ -155,7 +155,7 @@ pub struct ApplyProfilesParams {
     pub remove: Vec<String>,
     /// Where else the same files are written (issue 15); each gets its own entry in the
     /// result's `targets`, and none of them can make the local write fail.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
     pub targets: Vec<SyncTarget>,
 }
 
@@ -262,7 +262,7 @@ pub struct LogoutParams {
     pub session_name: String,
     /// Where else the same files are written (issue 15); each gets its own entry in the
     /// result's `targets`, and none of them can make the local write fail.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
     pub targets: Vec<SyncTarget>,
 }
 
@@ -307,7 +307,7 @@ pub struct RemoveSessionParams {
     pub dry_run: bool,
     /// Where else the same files are written (issue 15); each gets its own entry in the
     /// result's `targets`, and none of them can make the local write fail.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
     pub targets: Vec<SyncTarget>,
 }
 
