@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startProduct, SESSION } from './lib/product.mjs';
 import { EXTENSION_ID } from './lib/chromium.mjs';
 import { signIn, openAccounts, syncAllReview, apply, en } from './lib/popup.mjs';
+import { axeViolations } from './lib/axe.mjs';
 
 const ORG = {
   accounts: [{ id: '222222222222', name: 'Sandbox', roles: ['Developer'] }],
@@ -37,6 +38,7 @@ test('a folder target added in the options page gets the token and profiles, and
     const target = portal.locator(`li[data-target="folder:${aws}"]`);
     await target.waitFor();
     assert.equal(await target.locator('.target-result').textContent(), en('optTargetNever'));
+    assert.deepEqual(await axeViolations(options, { include: '#sync-targets' }), [], 'the section is usable without a mouse or sight');
 
     await signIn(browser.context, popup, SESSION);
     await openAccounts(popup, SESSION);
