@@ -138,3 +138,23 @@ fn a_remote_change_between_read_and_write_is_kept_and_reported() {
     assert!(remote.contains("[profile theirs]") && remote.contains("[profile ops]"), "{remote}");
     assert_identity(&sshd.remote_home, &emu, "ops", "111122223333");
 }
+
+#[test]
+fn a_symlinked_remote_config_is_written_through() {
+    let sshd = Sshd::start();
+    let home = common::temp_home();
+    let dotfiles = sshd.remote_home.join("dotfiles");
+    std::fs::create_dir_all(&dotfiles).unwrap();
+    std::fs::create_dir_all(sshd.remote_aws()).unwrap();
+    std::fs::write(dotfiles.join("aws-config"), "[default]\nregion = eu-west-1\n").unwrap();
+    std::os::unix::fs::symlink(dotfiles.join("aws-config"), sshd.remote_aws().join("config")).unwrap();
+    let targets = json!([{"kind": "ssh", "host": "target"}]);
+    let mut request = common::save_token(1, "emu", START_URL, "aoaToken", "2099-01-01T00:00:00Z");
+    request["params"]["targets"] = targets;
+    let out = run(home.path(), &sshd, &[request]);
+    assert_eq!(out.replies[0]["result"]["targets"][0]["ok"], true, "{}\n{}", out.replies[0], sshd.log());
+    let link = std::fs::symlink_metadata(sshd.remote_aws().join("config")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    let text = std::fs::read_to_string(dotfiles.join("aws-config")).unwrap();
+    assert!(text.starts_with("[default]\nregion = eu-west-1\n") && text.contains("[sso-session emu]"), "{text}");
+}

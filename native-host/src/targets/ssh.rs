@@ -33,6 +33,7 @@ const EXIT_NOT_REGULAR: i32 = 91;
 const EXIT_MISSING: i32 = 92;
 const EXIT_WRITE: i32 = 93;
 const EXIT_CHANGED: i32 = 94;
+const EXIT_LINK: i32 = 95;
 const EXIT_SSH: i32 = 255;
 
 /// `$1`: path relative to the remote HOME.
@@ -44,8 +45,10 @@ const EXISTS: &str = r#"cd || exit 90; if [ -e "$1" ] || [ -L "$1" ]; then echo 
 
 /// `$1`: path; `$2`: `-` (write whatever is there), `absent` or the SHA-256 the file must still
 /// have; `$3`: `keep` (keep the file's mode) or `private` (0600). The new content is stdin.
-/// umask 077 makes new directories 0700 and the temp file 0600.
-const WRITE: &str = r#"cd || exit 90; umask 077; p="$1"; d=$(dirname -- "$p"); mkdir -p -- "$d" || exit 93; t="$d/.$(basename -- "$p").sso-bridge-tmp-$$"; cat > "$t" || { rm -f -- "$t"; exit 93; }; if [ "$2" != - ]; then h=absent; if [ -e "$p" ]; then if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$p"); else h=$(shasum -a 256 < "$p"); fi; h=${h%% *}; fi; if [ "$h" != "$2" ]; then rm -f -- "$t"; exit 94; fi; fi; if [ "$3" = keep ] && [ -f "$p" ]; then m=$(stat -c %a -- "$p" 2>/dev/null || stat -f %Lp -- "$p" 2>/dev/null) && chmod "$m" "$t"; fi; mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 93; }"#;
+/// umask 077 makes new directories 0700 and the temp file 0600. A symlinked file (a dotfiles
+/// repository) is written through, as locally; where `readlink -f` is missing that fails (95)
+/// rather than replace the link with a plain file.
+const WRITE: &str = r#"cd || exit 90; umask 077; p="$1"; if [ -L "$p" ]; then p=$(readlink -f -- "$p") || exit 95; fi; d=$(dirname -- "$p"); mkdir -p -- "$d" || exit 93; t="$d/.$(basename -- "$p").sso-bridge-tmp-$$"; cat > "$t" || { rm -f -- "$t"; exit 93; }; if [ "$2" != - ]; then h=absent; if [ -e "$p" ]; then if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$p"); else h=$(shasum -a 256 < "$p"); fi; h=${h%% *}; fi; if [ "$h" != "$2" ]; then rm -f -- "$t"; exit 94; fi; fi; if [ "$3" = keep ] && [ -f "$p" ]; then m=$(stat -c %a -- "$p" 2>/dev/null || stat -f %Lp -- "$p" 2>/dev/null) && chmod "$m" "$t"; fi; mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 93; }"#;
 
 /// `$1`: path; prints `removed` when there was a file.
 const REMOVE: &str = r#"cd || exit 90; if [ -e "$1" ] || [ -L "$1" ]; then rm -f -- "$1" || exit 93; echo removed; fi"#;
@@ -115,6 +118,7 @@ impl SshFiles {
             EXIT_CHANGED => HostError::RemoteChanged { path: path.to_path_buf() },
             EXIT_NO_HOME => io("no home directory".into()),
             EXIT_NOT_REGULAR => io("not a regular file".into()),
+            EXIT_LINK => io("a symbolic link that `readlink -f` cannot resolve".into()),
             EXIT_WRITE => io(format!("cannot write there {}", output.reason)),
             status => io(format!("exit status {status} {}", output.reason)),
         }
