@@ -21,5 +21,5 @@ pub mod session;
 #[cfg(test)]
 use aws::fake_platform;
 pub use aws::{endpoints, http, listing, login, oidc, portal, ratelimit, regions, sso_session};
-pub use files::{config, names, naming, token_cache};
+pub use files::{config, names, naming, targets, token_cache};
 pub use session::{lifecycle, picker, plan, setup};

@@ -4,6 +4,7 @@ import { byId, ask, el } from './ui.js';
 import { fillRegionList, checkRegionField, watchRegionField } from './region-field.js';
 import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
 import { loadSettings as loadAllSettings, saveSettings as saveSomeSettings } from './background/settings.js';
+import { initTargets } from './options-targets.js';
 
 localize(document);
 const form = /** @type {HTMLFormElement} */ (byId('options'));
@@ -104,3 +105,4 @@ autoConfirm.addEventListener('change', async () => {
   byId('auto-confirm-saved').textContent = t('saved');
 });
 await renderDomains();
+await initTargets();

@@ -26,6 +26,12 @@ pub enum HostError {
     Io { what: &'static str, path: PathBuf, source: io::Error },
     #[error("cannot find the home directory (HOME is not set)")]
     NoHome,
+    /// A sync target that does not answer (SSH) or is not there (WSL); the text says why.
+    #[error("{0}")]
+    Unreachable(String),
+    /// An SSH target's file changed between our read and our write; nothing was written there.
+    #[error("{path} changed on the remote host while sso-bridge was updating it; nothing was written there")]
+    RemoteChanged { path: PathBuf },
 }
 
 impl HostError {
@@ -53,6 +59,8 @@ impl HostError {
             }
             HostError::Conflict { .. } => ErrorBody::new(ErrorCode::Conflict, message),
             HostError::Io { .. } | HostError::NoHome => ErrorBody::new(ErrorCode::IoError, message),
+            HostError::Unreachable(_) => ErrorBody::new(ErrorCode::TargetUnreachable, message),
+            HostError::RemoteChanged { .. } => ErrorBody::new(ErrorCode::RemoteChanged, message),
         }
     }
 }

@@ -13,3 +13,4 @@ pub mod paths;
 pub mod safe_write;
 pub mod serve;
 pub mod store;
+pub mod targets;

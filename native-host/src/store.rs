@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use ssobridge_core::config::ConfigFile;
 
 use crate::error::HostError;
-use crate::safe_write::{self, FileLock, Mode};
+use crate::safe_write::Mode;
+use crate::targets::{Files, LocalFiles};
 
 /// How many times an edit is re-applied when the file changes under us.
 const MAX_ATTEMPTS: usize = 5;
@@ -41,7 +42,12 @@ pub fn undo_path(target: &Path) -> PathBuf {
 
 /// Reads and parses the config (a missing file is empty).
 pub fn read_config(path: &Path) -> Result<(Option<Vec<u8>>, ConfigFile), HostError> {
-    let bytes = safe_write::read_optional(path).map_err(HostError::io("read", path))?;
+    read_config_in(&LocalFiles, path)
+}
+
+/// [`read_config`] from any place that holds AWS files.
+pub fn read_config_in(files: &dyn Files, path: &Path) -> Result<(Option<Vec<u8>>, ConfigFile), HostError> {
+    let bytes = files.read(path)?;
     let file = match &bytes {
         Some(b) => {
             ConfigFile::parse_bytes(b).map_err(|source| HostError::ConfigParse { path: path.to_path_buf(), source })?
@@ -56,47 +62,47 @@ pub fn read_config(path: &Path) -> Result<(Option<Vec<u8>>, ConfigFile), HostErr
 pub fn update_config<T>(
     path: &Path,
     dry_run: bool,
+    edit: impl FnMut(&mut ConfigFile) -> Result<T, HostError>,
+) -> Result<Update<T>, HostError> {
+    update_config_in(&LocalFiles, path, dry_run, edit)
+}
+
+/// [`update_config`] in any place that holds AWS files (a sync target): the same edit, the same
+/// backup, the same check that nobody wrote the file between our read and our write.
+pub fn update_config_in<T>(
+    files: &dyn Files,
+    path: &Path,
+    dry_run: bool,
     mut edit: impl FnMut(&mut ConfigFile) -> Result<T, HostError>,
 ) -> Result<Update<T>, HostError> {
-    let target = safe_write::resolve(path);
+    let target = files.resolve(path);
     for _ in 0..MAX_ATTEMPTS {
-        let (bytes, mut file) = read_config(&target)?;
+        let (bytes, mut file) = read_config_in(files, &target)?;
         let old = file.to_string();
         let value = edit(&mut file)?;
         let new = file.to_string();
         if dry_run || new == old {
             return Ok(Update { value, old, new, backup: None, target, written: false });
         }
-        // Someone wrote the file since we read it: start over from what is there now.
-        let now = safe_write::read_optional(&target).map_err(HostError::io("read", &target))?;
-        if now != bytes {
-            tracing::info!(path = %target.display(), "config changed while editing; re-applying");
-            continue;
-        }
         let backup = match &bytes {
             Some(previous) => {
                 let backup = backup_path(&target);
-                safe_write::write_atomic(&backup, previous, Mode::Always0600)
-                    .map_err(HostError::io("write", &backup))?;
+                files.write(&backup, previous, Mode::Always0600)?;
                 Some(backup)
             }
             None => None,
         };
-        safe_write::write_atomic(&target, new.as_bytes(), Mode::KeepOr0600).map_err(HostError::io("write", &target))?;
+        if !files.replace(&target, bytes.as_deref(), new.as_bytes(), Mode::KeepOr0600)? {
+            // Someone wrote the file since we read it: start over from what is there now.
+            tracing::info!(path = %target.display(), "config changed while editing; re-applying");
+            continue;
+        }
         return Ok(Update { value, old, new, backup, target, written: true });
     }
     Err(HostError::Conflict { path: target })
 }
 
-/// Takes the config lock (creating `~/.aws` 0700 if needed) and removes stale temp files.
-pub fn lock_config(path: &Path) -> Result<FileLock, HostError> {
-    let target = safe_write::resolve(path);
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    safe_write::ensure_private_dir(dir).map_err(HostError::io("create", dir))?;
-    let lock = FileLock::acquire(&target).map_err(HostError::io("lock", &target))?;
-    safe_write::remove_stale_temps(dir);
-    Ok(lock)
-}
+pub use crate::targets::lock_config;
 
 #[cfg(test)]
 mod tests {

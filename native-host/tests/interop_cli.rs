@@ -4,44 +4,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use common::aws_cli::aws;
 use common::idc::device_login;
 use serde_json::json;
-use ssobridge_core::token_cache::{cache_file_name, format_timestamp, parse_timestamp};
+use ssobridge_core::token_cache::{cache_file_name, parse_timestamp};
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
-fn aws_cli() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    assert!(
-        path.exists(),
-        "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)",
-        path.display()
-    );
-    path
-}
-
 fn emulator() -> idc_emulator::Emulator {
     common::idc::dev_account_emulator()
-}
-
-/// `aws ... --profile NAME` in `home`, every endpoint on the emulator, nothing from the real env.
-fn aws(home: &Path, emu: &idc_emulator::Emulator, args: &[&str]) -> std::process::Output {
-    Command::new(aws_cli())
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AWS_CONFIG_FILE", home.join(".aws/config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
-        .env("AWS_ENDPOINT_URL_SSO", emu.url())
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", emu.url())
-        .env("AWS_ENDPOINT_URL_STS", emu.url())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .expect("run aws")
 }
 
 /// saveToken + applyProfiles through the real host.
@@ -49,11 +22,7 @@ fn write_with_host(home: &Path, token: &common::idc::DeviceToken, expires_at: i6
     let run = common::run_json(
         home,
         &[
-            json!({"id": 1, "action": "saveToken", "params": {
-                "sessionName": "emu", "startUrl": START_URL, "region": "us-east-1", "scopes": ["sso:account:access"],
-                "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
-                          "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
-                          "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)}}}),
+            common::idc::save_token_request(1, "emu", START_URL, token, expires_at, &serde_json::Value::Null),
             common::apply(
                 2,
                 "emu",

@@ -5,24 +5,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::aws_cli::aws_cli;
 use common::idc::device_login;
 use serde_json::json;
 use ssobridge_core::token_cache::format_timestamp;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
-
-fn aws_cli() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/aws");
-    assert!(
-        path.exists(),
-        "AWS CLI v1 not found at {}: run `cargo xtask test` (it creates .venv with awscli)",
-        path.display()
-    );
-    path
-}
 
 async fn sdk_identity(profile: &str) -> Result<(String, String), String> {
     let http = aws_smithy_http_client::Builder::new().build_http();

@@ -1,7 +1,7 @@
 //! Every request/response example in PROTOCOL.md, run in order through the real binary in one
-//! temporary HOME. Placeholders: `<HOME>` (the temp home), `<VERSION>` (host version), the
-//! string `"<any>"` (any value), and in requests `<undoToken>` (the last `undoToken` a reply
-//! carried). An `ini config` block is written to `~/.aws/config` first.
+//! temporary HOME. Placeholders: `<HOME>` (the temp home, in requests too), `<VERSION>` (host
+//! version), the string `"<any>"` (any value), and in requests `<undoToken>` (the last
+//! `undoToken` a reply carried). An `ini config` block is written to `~/.aws/config` first.
 
 mod common;
 
@@ -87,7 +87,7 @@ fn every_protocol_md_example_holds() {
                 let expected: Value = serde_json::from_str(response)
                     .unwrap_or_else(|e| panic!("PROTOCOL.md line {line}: response is not JSON: {e}"));
                 // Requests go out byte for byte (one example is deliberately not JSON).
-                let request = request.trim().replace("<undoToken>", &undo_token);
+                let request = request.trim().replace("<undoToken>", &undo_token).replace("<HOME>", &home_str);
                 let actual = send_raw(&mut session, request.as_bytes());
                 if let Some(token) = actual["result"]["undoToken"].as_str() {
                     undo_token = token.to_string();

@@ -14,6 +14,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     // Debian's Chromium has no CJK font: without one the Japanese screenshots show empty boxes.
     ("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf", "fonts-ipafont-gothic"),
     ("/usr/bin/x86_64-w64-mingw32-gcc", "mingw-w64"),
+    // The SSH sync-target tests (native-host/tests/targets_ssh.rs) run their own sshd.
+    ("/usr/sbin/sshd", "openssh-server"),
 ];
 
 /// Python packages for the interop tier: AWS CLI v1 (it carries its own botocore), boto3, pytest.

@@ -21,7 +21,7 @@ pub fn check() -> Result {
     ensure_wine()?;
     let bin = prepare_bin()?;
     let exe = bin.join("ssobridge-host.exe");
-    let result = hello(&exe).and_then(|()| install_registers(&exe));
+    let result = hello(&exe).and_then(|()| install_registers(&exe)).and_then(|()| sync_targets(&exe));
     // Stop this prefix's wineserver (it lingers a few seconds otherwise).
     let _ = wine_cmd("/usr/lib/wine/wineserver").arg("-k").status();
     result
@@ -67,42 +67,114 @@ fn wine_cmd(program: &str) -> Command {
     c
 }
 
-/// The host as Chrome starts it, under Wine: one framed `hello`, one framed reply.
-fn hello(exe: &Path) -> Result {
+/// The host as Chrome starts it, under Wine: framed requests on stdin, one framed reply each.
+fn exchange(exe: &Path, requests: &[Value]) -> Result<Vec<Value>> {
     let mut c = wine_cmd(WINE);
     c.arg(exe).arg(ORIGIN).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
-    eprintln!("$ {WINE} {} {ORIGIN}  (framed hello on stdin)", exe.display());
+    let actions: Vec<_> = requests.iter().map(|r| r["action"].as_str().unwrap_or("?")).collect();
+    eprintln!("$ {WINE} {} {ORIGIN}  (framed {} on stdin)", exe.display(), actions.join(", "));
     let mut child = c.spawn().map_err(|e| format!("cannot start {WINE}: {e}"))?;
-    let body = json!({"id": 1, "action": "hello", "params": {}}).to_string();
     let mut stdin = child.stdin.take().expect("piped");
-    stdin
-        .write_all(&(body.len() as u32).to_le_bytes())
-        .and_then(|()| stdin.write_all(body.as_bytes()))
-        .map_err(|e| format!("writing hello to the Windows host: {e}"))?;
+    for request in requests {
+        let body = request.to_string();
+        stdin
+            .write_all(&(body.len() as u32).to_le_bytes())
+            .and_then(|()| stdin.write_all(body.as_bytes()))
+            .map_err(|e| format!("writing to the Windows host: {e}"))?;
+    }
     drop(stdin);
     let mut stdout = child.stdout.take().expect("piped");
-    // Read one frame only, on a thread: wineserver may hold the pipe open after the host exits.
+    // Read the replies only, on a thread: wineserver may hold the pipe open after the host exits.
+    let count = requests.len();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut len = [0u8; 4];
-        let r = stdout.read_exact(&mut len).and_then(|()| {
-            let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
-            stdout.read_exact(&mut body).map(|()| body)
-        });
-        let _ = tx.send(r);
+        let mut bodies = Vec::new();
+        for _ in 0..count {
+            let mut len = [0u8; 4];
+            let r = stdout.read_exact(&mut len).and_then(|()| {
+                let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
+                stdout.read_exact(&mut body).map(|()| body)
+            });
+            match r {
+                Ok(body) => bodies.push(body),
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        let _ = tx.send(Ok(bodies));
     });
-    let reply = rx.recv_timeout(TIMEOUT);
+    let replies = rx.recv_timeout(TIMEOUT);
     let _ = child.kill();
     let _ = child.wait();
-    let body = reply
+    let bodies = replies
         .map_err(|_| format!("no reply from the Windows host within {TIMEOUT:?}"))?
-        .map_err(|e| format!("reading the Windows host's reply: {e}"))?;
-    let reply: Value =
-        serde_json::from_slice(&body).map_err(|e| format!("the Windows host's reply is not JSON: {e}"))?;
+        .map_err(|e| format!("reading the Windows host's replies: {e}"))?;
+    bodies
+        .iter()
+        .map(|body| serde_json::from_slice(body).map_err(|e| format!("the Windows host's reply is not JSON: {e}")))
+        .collect()
+}
+
+fn hello(exe: &Path) -> Result {
+    let replies = exchange(exe, &[json!({"id": 1, "action": "hello", "params": {}})])?;
+    let reply = &replies[0];
     if reply["ok"] != true || reply["result"]["os"] != "windows" {
         return Err(format!("hello under Wine: unexpected reply {reply}"));
     }
     eprintln!("hello under Wine: {reply}");
+    Ok(())
+}
+
+/// The Windows build's sync-target code (issue 15): a WSL target is a folder target on
+/// `\\wsl.localhost\<distro>\<home>\.aws`, which Wine has not, so a folder under `target/wine`
+/// stands in for the share (through Wine's `Z:` drive). The token and config must land there
+/// with LF endings; a WSL distribution, which Wine has not either, must be reported per target
+/// (the Windows-only discovery runs `wsl.exe`, then `reg.exe query`), and discovery finds none.
+fn sync_targets(exe: &Path) -> Result {
+    let share = root().join("target/wine/share");
+    let _ = std::fs::remove_dir_all(&share);
+    let aws = share.join("Ubuntu/home/me/.aws");
+    let windows_path = format!("Z:{}", aws.display()).replace('/', "\\");
+    let folder = json!({"kind": "folder", "path": windows_path});
+    let wsl = json!({"kind": "wsl", "distro": "Ubuntu"});
+    let token = json!({"accessToken": "aoaWineExample", "expiresAt": "2099-01-01T00:00:00Z",
+                       "clientId": "wine-client", "clientSecret": "wine-secret", "registrationExpiresAt": "2099-01-01T00:00:00Z"});
+    let replies = exchange(
+        exe,
+        &[
+            json!({"id": 1, "action": "saveToken", "params": {"sessionName": "wine", "region": "us-east-1",
+                "startUrl": "https://d-1234567890.awsapps.com/start", "scopes": [], "token": token, "targets": [folder, wsl]}}),
+            json!({"id": 2, "action": "applyProfiles", "params": {"sessionName": "wine", "targets": [folder],
+                "profiles": [{"name": "wine-dev", "accountId": "111122223333", "roleName": "ReadOnly"}]}}),
+            json!({"id": 3, "action": "discoverTargets"}),
+        ],
+    )?;
+    let results = &replies[0]["result"]["targets"];
+    if replies[0]["ok"] != true || results[0]["ok"] != true || replies[1]["result"]["targets"][0]["ok"] != true {
+        return Err(format!("folder target under Wine: unexpected replies {replies:?}"));
+    }
+    if results[1]["error"]["code"] != "target_unreachable" {
+        return Err(format!("a WSL target without WSL must be target_unreachable: {}", results[1]));
+    }
+    if replies[2]["result"]["targets"] != json!([]) {
+        return Err(format!("discoverTargets under Wine (no WSL) must find nothing: {}", replies[2]));
+    }
+    let config = std::fs::read(aws.join("config")).map_err(|e| format!("{}: {e}", aws.join("config").display()))?;
+    let text = String::from_utf8_lossy(&config);
+    if config.contains(&b'\r') || !text.contains("[sso-session wine]") || !text.contains("[profile wine-dev]") {
+        return Err(format!("the folder target's config is not the LF config expected:\n{text}"));
+    }
+    let cache = aws.join("sso/cache");
+    let tokens = std::fs::read_dir(&cache).map_err(|e| format!("{}: {e}", cache.display()))?.count();
+    if tokens != 1 {
+        return Err(format!("expected one token file in {}, found {tokens}", cache.display()));
+    }
+    eprintln!(
+        "sync targets under Wine: folder target {windows_path} written (LF), WSL target reported: {}",
+        results[1]
+    );
     Ok(())
 }
 

@@ -5,4 +5,5 @@
 pub mod config;
 pub mod names;
 pub mod naming;
+pub mod targets;
 pub mod token_cache;

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::secret::Secret;
+pub use crate::targets::{SyncTarget, TargetResult};
 
 /// A request's action together with its params, tagged the way they travel:
 /// `{"action": "saveToken", "params": {...}}`.
@@ -21,12 +22,13 @@ pub enum Action {
     Logout(LogoutParams),
     Undo(UndoParams),
     RemoveSession(RemoveSessionParams),
+    DiscoverTargets(DiscoverTargetsParams),
 }
 
 impl Action {
     /// Every action name of protocol v1.
-    pub const NAMES: [&'static str; 7] =
-        ["hello", "saveToken", "applyProfiles", "status", "logout", "undo", "removeSession"];
+    pub const NAMES: [&'static str; 8] =
+        ["hello", "saveToken", "applyProfiles", "status", "logout", "undo", "removeSession", "discoverTargets"];
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -37,6 +39,7 @@ impl Action {
             Action::Logout(_) => "logout",
             Action::Undo(_) => "undo",
             Action::RemoveSession(_) => "removeSession",
+            Action::DiscoverTargets(_) => "discoverTargets",
         }
     }
 }
@@ -79,6 +82,10 @@ pub struct SaveTokenParams {
     /// region is to be rewritten; without it such a request fails with `session_conflict`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub takeover: bool,
+    /// Where else the same files are written (issue 15); each gets its own entry in the
+    /// result's `targets`, and none of them can make the local write fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
+    pub targets: Vec<SyncTarget>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -120,6 +127,9 @@ pub struct SaveTokenResult {
     pub session_section: SectionChange,
     /// How many `~/.aws/cli/cache` SSO role-credential files were deleted.
     pub role_cache_removed: u32,
+    /// One entry per requested target, in request order (absent when none was requested).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetResult>,
 }
 
 /// `applyProfiles`: make `[profile NAME]` sections for an existing sso-session.
@@ -143,6 +153,10 @@ pub struct ApplyProfilesParams {
     /// Exactly these profiles are removed; each must be one sso-bridge manages for this session.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
+    /// Where else the same files are written (issue 15); each gets its own entry in the
+    /// result's `targets`, and none of them can make the local write fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
+    pub targets: Vec<SyncTarget>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +195,9 @@ pub struct ApplyProfilesResult {
     /// before this apply, as long as nothing has changed the file since.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo_token: Option<String>,
+    /// One entry per requested target, in request order (absent when none was requested).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetResult>,
 }
 
 /// `status`: no params.
@@ -243,6 +260,10 @@ pub struct ProfileStatus {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogoutParams {
     pub session_name: String,
+    /// Where else the same files are written (issue 15); each gets its own entry in the
+    /// result's `targets`, and none of them can make the local write fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
+    pub targets: Vec<SyncTarget>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +271,9 @@ pub struct LogoutParams {
 #[serde(rename_all = "camelCase")]
 pub struct LogoutResult {
     pub removed_files: Vec<String>,
+    /// One entry per requested target, in request order (absent when none was requested).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetResult>,
 }
 
 /// `undo`: restore the config as it was before the `applyProfiles` that returned the token.
@@ -281,6 +305,10 @@ pub struct RemoveSessionParams {
     /// Report what would be removed and the config diff, remove nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// Where else the same files are written (issue 15); each gets its own entry in the
+    /// result's `targets`, and none of them can make the local write fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "crate::targets::serialize_list")]
+    pub targets: Vec<SyncTarget>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,4 +328,22 @@ pub struct RemoveSessionResult {
     /// Dry runs only: the unified diff of the config file (empty when it would not change).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// One entry per requested target, in request order (absent when none was requested).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetResult>,
+}
+
+/// `discoverTargets`: no params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverTargetsParams {}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoverTargetsResult {
+    /// The targets this machine offers without being told: its WSL distributions (Windows
+    /// only; empty elsewhere). Folders and SSH hosts are the person's to add.
+    pub targets: Vec<SyncTarget>,
 }

@@ -42,6 +42,12 @@ pub enum ErrorCode {
     /// `saveToken`: `[sso-session NAME]` exists with another start URL or region; the message
     /// names the existing start URL. Another session name, or `takeover: true`, resolves it.
     SessionConflict,
+    /// A sync target could not be reached (an SSH host that does not answer or refuses the
+    /// key, a WSL distribution that is not there); only in a result's `targets[].error`.
+    TargetUnreachable,
+    /// An SSH target's file changed between our read and our write; nothing was written there
+    /// and the change is kept. Only in a result's `targets[].error`; the next sync retries.
+    RemoteChanged,
     /// Never sent: what an older reader sees for a code added after it was built.
     #[serde(other)]
     Unknown,
@@ -49,7 +55,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code a host may send, in the order they were added.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidMessage,
         ErrorCode::MessageTooLarge,
         ErrorCode::UnknownAction,
@@ -64,6 +70,8 @@ impl ErrorCode {
         ErrorCode::ProfileOwnedByOtherSession,
         ErrorCode::UndoUnavailable,
         ErrorCode::SessionConflict,
+        ErrorCode::TargetUnreachable,
+        ErrorCode::RemoteChanged,
     ];
 
     /// The wire spelling, e.g. `invalid_field`.
@@ -83,6 +91,8 @@ impl ErrorCode {
             ErrorCode::ProfileOwnedByOtherSession => "profile_owned_by_other_session",
             ErrorCode::UndoUnavailable => "undo_unavailable",
             ErrorCode::SessionConflict => "session_conflict",
+            ErrorCode::TargetUnreachable => "target_unreachable",
+            ErrorCode::RemoteChanged => "remote_changed",
             ErrorCode::Unknown => "unknown",
         }
     }

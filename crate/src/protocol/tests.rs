@@ -182,8 +182,11 @@ fn validation_runs_on_decoded_requests() {
 
 #[test]
 fn reply_shapes() {
-    let ok =
-        serde_json::to_value(Reply::success(RequestId::Number(1), &LogoutResult { removed_files: vec![] })).unwrap();
+    let ok = serde_json::to_value(Reply::success(
+        RequestId::Number(1),
+        &LogoutResult { removed_files: vec![], targets: vec![] },
+    ))
+    .unwrap();
     assert_eq!(
         ok,
         json!({"id": 1, "host": {"version": crate::VERSION, "protocol": 1}, "ok": true, "result": {"removedFiles": []}})

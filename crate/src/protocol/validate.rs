@@ -7,6 +7,7 @@
 use super::{Action, ApplyProfilesParams, ProfileSpec, SaveTokenParams, TokenParams};
 use crate::fields::fail;
 pub use crate::fields::{account_id, output, region, role_name, session_name, start_url, FieldError, OUTPUT_FORMATS};
+pub use crate::targets::targets;
 use crate::token_cache::parse_timestamp;
 
 /// Longest token string accepted (real access tokens are a few KiB).
@@ -15,12 +16,18 @@ pub const MAX_TOKEN_LEN: usize = 64 * 1024;
 /// Validates every field of an action; on success the action can be written as is.
 pub fn validate_action(action: &Action) -> Result<(), FieldError> {
     match action {
-        Action::Hello(_) | Action::Status(_) => Ok(()),
+        Action::Hello(_) | Action::Status(_) | Action::DiscoverTargets(_) => Ok(()),
         Action::SaveToken(p) => validate_save_token(p),
         Action::ApplyProfiles(p) => validate_apply_profiles(p),
-        Action::Logout(p) => session_name("params.sessionName", &p.session_name),
+        Action::Logout(p) => {
+            session_name("params.sessionName", &p.session_name)?;
+            targets("params.targets", &p.targets)
+        }
         Action::Undo(p) => undo_token("params.undoToken", &p.undo_token),
-        Action::RemoveSession(p) => session_name("params.sessionName", &p.session_name),
+        Action::RemoveSession(p) => {
+            session_name("params.sessionName", &p.session_name)?;
+            targets("params.targets", &p.targets)
+        }
     }
 }
 
@@ -31,7 +38,8 @@ pub fn validate_save_token(p: &SaveTokenParams) -> Result<(), FieldError> {
     for (i, scope) in p.scopes.iter().enumerate() {
         self::scope(&format!("params.scopes[{i}]"), scope)?;
     }
-    token(&p.token)
+    token(&p.token)?;
+    targets("params.targets", &p.targets)
 }
 
 fn token(t: &TokenParams) -> Result<(), FieldError> {
@@ -72,7 +80,7 @@ pub fn validate_apply_profiles(p: &ApplyProfilesParams) -> Result<(), FieldError
             return Err(fail(field, "names a profile already listed"));
         }
     }
-    Ok(())
+    targets("params.targets", &p.targets)
 }
 
 /// What `applyProfiles` returned as `undoToken`.

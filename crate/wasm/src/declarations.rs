@@ -32,5 +32,6 @@ export interface HostResults {
   logout: LogoutResult;
   undo: UndoResult;
   removeSession: RemoveSessionResult;
+  discoverTargets: DiscoverTargetsResult;
 }
 "#;

@@ -5,6 +5,7 @@ import { tokens } from './vault.js';
 import { loadSettings, loadPortals } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
+import { targetsFor, recordResults, timeoutFor } from './targets.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -100,7 +101,9 @@ export async function applyProfiles(req, dryRun) {
     const c = plan.conflicts[0];
     throw Object.assign(new CodedError('name_conflict', `${c.name}: ${c.reason.kind}`, 'names'), { conflicts: plan.conflicts });
   }
-  const result = await host.request('applyProfiles', { ...plan.request, prune: false, dryRun });
+  const targets = dryRun ? [] : await targetsFor(req.sessionName);
+  const result = await host.request('applyProfiles', { ...plan.request, prune: false, dryRun, targets }, timeoutFor(targets));
+  await recordResults(req.sessionName, result.targets);
   return { ...result, kept: plan.kept, failedAccounts: plan.failedAccounts, planned: plan.remove };
 }
 
@@ -110,5 +113,8 @@ export async function applyProfiles(req, dryRun) {
  * @param {string} sessionName @param {string} profileName
  */
 export async function removeProfile(sessionName, profileName) {
-  return host.request('applyProfiles', { sessionName, profiles: [], remove: [profileName], takeover: [], prune: false, dryRun: false });
+  const targets = await targetsFor(sessionName);
+  const result = await host.request('applyProfiles', { sessionName, profiles: [], remove: [profileName], takeover: [], prune: false, dryRun: false, targets }, timeoutFor(targets));
+  await recordResults(sessionName, result.targets);
+  return result;
 }

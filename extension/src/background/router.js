@@ -69,6 +69,9 @@ export async function handle(msg, sender, ctx) {
       return profiles.applyProfiles(msg, true);
     case 'applyProfiles':
       return after(await profiles.applyProfiles(msg, false));
+    case 'discoverTargets':
+      // The WSL distributions the host finds (Windows only), for the options page.
+      return ctx.host.request('discoverTargets', {});
     case 'getSettings':
       return loadSettings();
     case 'saveSettings':

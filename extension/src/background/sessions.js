@@ -6,6 +6,7 @@ import { logins, tokens, registrations, errors } from './vault.js';
 import { loadPortals, savePortals, loadSettings } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
+import { targetsFor, recordResults, timeoutFor, forgetTargets } from './targets.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -105,7 +106,9 @@ async function finish(name, login) {
   await registrations.set(name, login.registration);
   await logins.set(name, undefined);
   try {
-    await host.request('saveToken', core.saveTokenParams(stripState(login)));
+    const targets = await targetsFor(name);
+    const result = await host.request('saveToken', { ...core.saveTokenParams(stripState(login)), targets }, timeoutFor(targets));
+    await recordResults(name, result.targets);
     await errors.set(name, undefined);
   } catch (e) {
     await errors.set(name, coded(e));
@@ -225,7 +228,9 @@ export async function logout(name) {
   if (login) await core.logoutAtPortal(login).catch(() => {});
   await tokens.set(name, undefined);
   chrome.alarms.clear(`refresh:${name}`);
-  await host.request('logout', { sessionName: name });
+  const targets = await targetsFor(name);
+  const result = await host.request('logout', { sessionName: name, targets }, timeoutFor(targets));
+  await recordResults(name, result.targets);
   changed();
 }
 
@@ -248,7 +253,9 @@ export async function namesInUse() {
 export async function takeOverSession(name) {
   const login = await tokens.get(name);
   if (!login) throw new CodedError('not_signed_in', `${name} is not signed in`);
-  await host.request('saveToken', { ...core.saveTokenParams(login), takeover: true });
+  const targets = await targetsFor(name);
+  const result = await host.request('saveToken', { ...core.saveTokenParams(login), takeover: true, targets }, timeoutFor(targets));
+  await recordResults(name, result.targets);
   await errors.set(name, undefined);
   changed();
 }
@@ -267,8 +274,10 @@ export async function removePortal(name, removeProfiles, dryRun) {
   if (record?.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
   await Promise.all([tokens.set(name, undefined), logins.set(name, undefined), registrations.set(name, undefined), errors.set(name, undefined)]);
   await Promise.all([chrome.alarms.clear(`refresh:${name}`), chrome.alarms.clear(`pkce:${name}`)]);
-  const result = await host.request('removeSession', { sessionName: name, removeProfiles, dryRun: false });
+  const targets = await targetsFor(name);
+  const result = await host.request('removeSession', { sessionName: name, removeProfiles, dryRun: false, targets }, timeoutFor(targets));
   await savePortals((await loadPortals()).filter((p) => p.sessionName !== name));
+  await forgetTargets(name);
   changed();
   return result;
 }

@@ -156,3 +156,30 @@ export async function loadPortals() {
 export async function savePortals(portals) {
   await chrome.storage.local.set({ portals });
 }
+
+/** @typedef {import('../wasm/ssobridge_wasm.js').SyncTarget} SyncTarget  the core's type (generated) */
+
+/**
+ * Each portal's "Also sync to" targets (issue 15), by session name. Only the shape is kept
+ * here: the host checks every target with the core's rules and answers a bad one in that
+ * target's own result, so a planted value never reaches `ssh` and never blocks the local write.
+ * @returns {Promise<Record<string, SyncTarget[]>>}
+ */
+export async function loadTargets() {
+  const { syncTargets } = await chrome.storage.local.get('syncTargets');
+  /** @type {Record<string, SyncTarget[]>} */
+  const out = {};
+  if (!syncTargets || typeof syncTargets !== 'object') return out;
+  for (const [name, list] of Object.entries(syncTargets)) {
+    if (!Array.isArray(list)) continue;
+    out[name] = list.filter((t) => ['folder', 'ssh', 'wsl'].includes(t?.kind) && typeof (t.path ?? t.host ?? t.distro) === 'string')
+      .map((t) => /** @type {SyncTarget} */ (t.kind === 'folder' ? { kind: t.kind, path: t.path } : t.kind === 'ssh' ? { kind: t.kind, host: t.host } : { kind: t.kind, distro: t.distro }));
+  }
+  return out;
+}
+
+/** @param {string} sessionName @param {SyncTarget[]} targets (an empty list forgets the portal's) */
+export async function saveTargets(sessionName, targets) {
+  const { [sessionName]: _old, ...rest } = await loadTargets();
+  await chrome.storage.local.set({ syncTargets: targets.length ? { ...rest, [sessionName]: targets } : rest });
+}

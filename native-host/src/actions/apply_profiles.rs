@@ -1,13 +1,15 @@
 //! `applyProfiles`: upsert our profiles for a session, remove the ones named, optionally prune,
 //! optionally dry-run. A real apply that changes the file keeps the previous content for `undo`.
 
-use ssobridge_core::config::{apply_request, unified_diff};
+use ssobridge_core::config::{apply_request, unified_diff, ApplyOutcome};
 use ssobridge_core::protocol::{ApplyProfilesParams, ApplyProfilesResult, UndoToken};
 
 use super::{path_string, Context};
 use crate::error::HostError;
+use crate::paths::AwsPaths;
 use crate::safe_write::{self, Mode};
-use crate::store;
+use crate::store::{self, Update};
+use crate::targets::{self, Files, LocalFiles};
 
 /// A diff longer than this is cut so the reply stays under the 1 MiB message limit.
 const MAX_DIFF_LEN: usize = 512 * 1024;
@@ -16,9 +18,22 @@ const MAX_DIFF_LEN: usize = 512 * 1024;
 const DIFF_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(50);
 
 pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult, HostError> {
+    let mut result = local(ctx, p)?;
+    if !p.dry_run {
+        result.targets = targets::each(&p.targets, |files, paths| apply(files, paths, p).map(|_| ()));
+    }
+    Ok(result)
+}
+
+/// The request's edit in one place; a real apply must hold that place's lock.
+fn apply(files: &dyn Files, paths: &AwsPaths, p: &ApplyProfilesParams) -> Result<Update<ApplyOutcome>, HostError> {
+    store::update_config_in(files, &paths.config_file, p.dry_run, |file| Ok(apply_request(file, p)?))
+}
+
+fn local(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult, HostError> {
     let path = &ctx.paths.config_file;
     let _lock = if p.dry_run { None } else { Some(store::lock_config(path)?) };
-    let update = store::update_config(path, p.dry_run, |file| Ok(apply_request(file, p)?))?;
+    let update = apply(&LocalFiles, &ctx.paths, p)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
     let diff = p.dry_run.then(|| review_diff(&update.old, &update.new, name));
     // Only a write over an existing file can be undone (applyProfiles needs a session, so in
@@ -48,6 +63,7 @@ pub fn run(ctx: &Context, p: &ApplyProfilesParams) -> Result<ApplyProfilesResult
         diff,
         backup_file: update.backup.as_deref().map(path_string),
         undo_token,
+        targets: Vec::new(),
     })
 }
 

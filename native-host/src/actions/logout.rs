@@ -1,25 +1,35 @@
 //! `logout`: delete the session's token cache file and its CLI role credentials, as
-//! `aws sso logout` does for one session. Config sections stay (the person may log in again).
+//! `aws sso logout` does for one session, locally and in each sync target. Config sections
+//! stay (the person may log in again).
+
+use std::path::PathBuf;
 
 use ssobridge_core::protocol::{LogoutParams, LogoutResult};
 use ssobridge_core::token_cache::cache_file_name;
 
 use super::{path_string, role_cache, Context};
 use crate::error::HostError;
+use crate::paths::AwsPaths;
 use crate::store;
+use crate::targets::{self, Files, LocalFiles};
 
 pub fn run(ctx: &Context, p: &LogoutParams) -> Result<LogoutResult, HostError> {
+    let removed = forget(&LocalFiles, &ctx.paths, &p.session_name)?;
+    let targets = targets::each(&p.targets, |files, paths| forget(files, paths, &p.session_name).map(|_| ()));
+    tracing::info!(session = %p.session_name, removed = removed.len(), "logged out");
+    Ok(LogoutResult { removed_files: removed.iter().map(|p| path_string(p)).collect(), targets })
+}
+
+/// Removes the session's token and role credentials in one place; returns what it removed.
+fn forget(files: &dyn Files, paths: &AwsPaths, session: &str) -> Result<Vec<PathBuf>, HostError> {
     let mut removed = Vec::new();
-    let token = ctx.paths.sso_cache_dir.join(cache_file_name(&p.session_name));
-    match std::fs::remove_file(&token) {
-        Ok(()) => removed.push(token),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(HostError::Io { what: "remove", path: token, source: e }),
+    let token = paths.sso_cache_dir.join(cache_file_name(session));
+    if files.remove(&token)? {
+        removed.push(token);
     }
     // A config we cannot parse must not stop a logout: the token is gone either way.
-    if let Ok((_, config)) = store::read_config(&ctx.paths.config_file) {
-        removed.extend(role_cache::remove_for_session(&ctx.paths.cli_cache_dir, &config, &p.session_name)?);
+    if let Ok((_, config)) = store::read_config_in(files, &paths.config_file) {
+        removed.extend(role_cache::remove_for_session(files, &paths.cli_cache_dir, &config, session)?);
     }
-    tracing::info!(session = %p.session_name, removed = removed.len(), "logged out");
-    Ok(LogoutResult { removed_files: removed.iter().map(|p| path_string(p)).collect() })
+    Ok(removed)
 }

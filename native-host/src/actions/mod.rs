@@ -1,6 +1,7 @@
 //! One module per protocol action; `dispatch` runs a decoded, validated request.
 
 mod apply_profiles;
+mod discover_targets;
 mod hello;
 mod logout;
 mod remove_session;
@@ -46,6 +47,7 @@ pub fn dispatch(ctx: &Context, action: &Action) -> Result<Value, HostError> {
         Action::Logout(p) => encode(serde_json::to_value(logout::run(ctx, p)?)),
         Action::Undo(p) => encode(serde_json::to_value(undo::run(ctx, p)?)),
         Action::RemoveSession(p) => encode(serde_json::to_value(remove_session::run(ctx, p)?)),
+        Action::DiscoverTargets(_) => encode(serde_json::to_value(discover_targets::run())),
     }
 }
 

@@ -8,20 +8,19 @@
 //! providers stay. Only regular files are read: a FIFO or symlink planted there is skipped
 //! without blocking (this runs under the config lock).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use ssobridge_core::config::ConfigFile;
 use ssobridge_core::token_cache::role_cache_file_name;
 
 use crate::error::HostError;
-use crate::safe_write;
+use crate::targets::Files;
 
 /// Largest cache file read; real ones are well under 4 KiB.
 const MAX_CACHE_FILE: u64 = 64 * 1024;
 
 /// The session's SSO role-credential cache files that exist.
-pub fn files_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -> Vec<PathBuf> {
+pub fn files_for_session(files: &dyn Files, cache_dir: &Path, config: &ConfigFile, session: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for profile in config.sso_profiles().into_iter().filter(|p| p.session == session) {
         let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else { continue };
@@ -29,7 +28,7 @@ pub fn files_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -
         if found.contains(&path) {
             continue;
         }
-        let Ok(Some(bytes)) = safe_write::read_regular(&path, MAX_CACHE_FILE) else { continue };
+        let Ok(Some(bytes)) = files.read_regular(&path, MAX_CACHE_FILE) else { continue };
         if serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| v["ProviderType"] == "sso") {
             found.push(path);
         }
@@ -38,10 +37,15 @@ pub fn files_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -
 }
 
 /// Deletes the session's role-credential cache files; returns the paths removed.
-pub fn remove_for_session(cache_dir: &Path, config: &ConfigFile, session: &str) -> Result<Vec<PathBuf>, HostError> {
-    let removed = files_for_session(cache_dir, config, session);
+pub fn remove_for_session(
+    files: &dyn Files,
+    cache_dir: &Path,
+    config: &ConfigFile,
+    session: &str,
+) -> Result<Vec<PathBuf>, HostError> {
+    let removed = files_for_session(files, cache_dir, config, session);
     for path in &removed {
-        fs::remove_file(path).map_err(HostError::io("remove", path))?;
+        files.remove(path)?;
     }
     Ok(removed)
 }

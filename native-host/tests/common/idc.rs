@@ -83,3 +83,25 @@ pub fn device_login(emu: &idc_emulator::Emulator, start_url: &str) -> DeviceToke
         client_secret_expires_at: reg["clientSecretExpiresAt"].as_i64().expect("clientSecretExpiresAt"),
     }
 }
+
+/// A `saveToken` request for `token` as session `session` of `start_url`, expiring at
+/// `expires_at` (seconds), with `targets` when not null.
+pub fn save_token_request(
+    id: u64,
+    session: &str,
+    start_url: &str,
+    token: &DeviceToken,
+    expires_at: i64,
+    targets: &Value,
+) -> Value {
+    use ssobridge_core::token_cache::format_timestamp;
+    let mut request = json!({"id": id, "action": "saveToken", "params": {
+        "sessionName": session, "startUrl": start_url, "region": "us-east-1", "scopes": ["sso:account:access"],
+        "token": {"accessToken": token.access_token, "expiresAt": format_timestamp(expires_at),
+                  "refreshToken": token.refresh_token, "clientId": token.client_id, "clientSecret": token.client_secret,
+                  "registrationExpiresAt": format_timestamp(token.client_secret_expires_at)}}});
+    if !targets.is_null() {
+        request["params"]["targets"] = targets.clone();
+    }
+    request
+}

@@ -2,7 +2,9 @@
 //! talk native messaging to it.
 #![allow(dead_code)]
 
+pub mod aws_cli;
 pub mod idc;
+pub mod sshd;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +45,12 @@ pub struct Run {
 
 /// Sends `input` (already framed) to a fresh host, closes stdin, collects every reply.
 pub fn run_raw(home: &Path, input: &[u8]) -> Run {
-    let mut child = host_command(home).spawn().expect("spawn host");
+    run_command(host_command(home), input)
+}
+
+/// [`run_raw`] with a command made by [`host_command`] and then given more environment.
+pub fn run_command(mut command: Command, input: &[u8]) -> Run {
+    let mut child = command.spawn().expect("spawn host");
     let mut stdin = child.stdin.take().expect("stdin");
     let input = input.to_vec();
     // Write from a thread so a host that answers early cannot deadlock us.

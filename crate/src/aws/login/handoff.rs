@@ -22,6 +22,7 @@ pub fn save_token_params(login: &LoginResult) -> SaveTokenParams {
             registration_expires_at: format_timestamp(secs(login.registration.expires_at_ms)),
         },
         takeover: false,
+        targets: Vec::new(),
     }
 }
 
