@@ -4,4 +4,5 @@
 
 pub mod lifecycle;
 pub mod plan;
+pub mod remember;
 pub mod setup;

@@ -5,6 +5,7 @@ use ssobridge_core::fields;
 use ssobridge_core::lifecycle::{self, OwnedTab, WaitingDeviceLogin};
 use ssobridge_core::plan::{self, PlanInput};
 use ssobridge_core::regions;
+use ssobridge_core::remember;
 use ssobridge_core::setup::{Portal, PortalDomain};
 use wasm_bindgen::prelude::*;
 
@@ -108,4 +109,17 @@ pub fn badge_for(
 ) -> Result<JsValue, JsValue> {
     let expiries: Vec<u64> = expiries_ms.iter().map(|&t| t as u64).collect();
     to_js(&lifecycle::badge_for(&expiries, now_ms as u64))
+}
+
+/// What to keep of a finished listing (`listing`: the core's Listing) and the roles added and
+/// removed since `previous`, the one kept last time.
+#[wasm_bindgen(js_name = rememberListing, unchecked_return_type = "Remembered")]
+pub fn remember_listing(
+    #[wasm_bindgen(unchecked_param_type = "RememberedListing | null | undefined")] previous: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PlanListing")] listing: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let previous: Option<remember::RememberedListing> = from_js(previous, "previous")?;
+    let listing: plan::PlanListing = from_js(listing, "listing")?;
+    to_js(&remember::remember(previous.as_ref(), &listing, now_ms as u64))
 }
