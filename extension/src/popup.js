@@ -7,7 +7,7 @@ import { fillRegionList, checkRegionField, watchRegionField } from './region-fie
 localize(document);
 
 /** @type {any} */ let state = null;
-/** @type {{ sessionName: string, roles: any[], failed: any[], done: number, total: number | null, finished: boolean } | null} */
+/** @type {{ sessionName: string, roles: any[], failed: any[], done: number, total: number | null, finished: boolean, source?: string, changes?: any } | null} */
 let listing = null;
 /** @type {Set<string>} */ const selected = new Set();
 /** @type {{ sessionName: string, selection: any[] | null, prune: boolean, names: { accountId: string, roleName: string, name: string }[] } | null} */ let pending = null;
@@ -258,8 +258,9 @@ const roleKey = (/** @type {any} */ r) => `${r.accountId}/${r.roleName}`;
 function renderAccounts() {
   if (!listing) return;
   const l = listing;
+  byId('accounts').dataset.source = l.source ?? '';
   byId('progress').textContent = l.finished
-    ? t('listedAll', [String(l.done), String(l.roles.length)])
+    ? [t('listedAll', [String(l.done), String(l.roles.length)]), l.changes ? t('listingChanges', [String(l.changes.added.length), String(l.changes.removed.length)]) : ''].filter(Boolean).join(' · ')
     : l.total == null ? t('listingStart') : t('listingProgress', [String(l.done), String(l.total)]);
   byId('failed').replaceChildren(...l.failed.map((f) => el('li', {}, [t('accountFailed', [`${f.accountName ?? ''} ${f.accountId}`, f.reason])])));
   const q = /** @type {HTMLInputElement} */ (byId('search')).value.trim().toLowerCase();

@@ -6,6 +6,7 @@ import { logins, tokens, registrations, errors } from './vault.js';
 import { loadPortals, savePortals, loadSettings } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
+import * as remembered from './remembered.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -265,7 +266,7 @@ export async function removePortal(name, removeProfiles, dryRun) {
   if (login) await core.logoutAtPortal(login).catch(() => {});
   const record = await logins.get(name);
   if (record?.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
-  await Promise.all([tokens.set(name, undefined), logins.set(name, undefined), registrations.set(name, undefined), errors.set(name, undefined)]);
+  await Promise.all([tokens.set(name, undefined), logins.set(name, undefined), registrations.set(name, undefined), errors.set(name, undefined), remembered.forget(name)]);
   await Promise.all([chrome.alarms.clear(`refresh:${name}`), chrome.alarms.clear(`pkce:${name}`)]);
   const result = await host.request('removeSession', { sessionName: name, removeProfiles, dryRun: false });
   await savePortals((await loadPortals()).filter((p) => p.sessionName !== name));
