@@ -1,4 +1,4 @@
-// Issue 12, "remember": the last complete listing of a session is kept (chrome.storage.local,
+// Issue 12, "remember" and background sync: the last complete listing of a session is kept (chrome.storage.local,
 // names and roles only) and shown at once when the popup opens the accounts view again, while a
 // fresh listing runs; when that one finishes, the roles added and removed since are shown. The
 // real extension in Chromium, the real native host, the emulator (its admin API grants a role and
@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProduct, SESSION } from './lib/product.mjs';
-import { signIn, openAccounts, openPopup, row } from './lib/popup.mjs';
+import { signIn, openAccounts, openPopup, row, syncAllReview, apply, alarmNames, section } from './lib/popup.mjs';
 
 const PROD = { id: '111111111111', name: 'prod', roles: ['AdministratorAccess', 'ReadOnlyAccess'] };
 const DEV = { id: '222222222222', name: 'dev', roles: ['DeveloperAccess'] };
@@ -97,6 +97,59 @@ test('the worker posts the listing contract on the popup port: remembered first,
     assert.deepEqual(last.changes, { added: [], removed: [{ accountId: PROD.id, accountName: PROD.name, roleName: 'AdministratorAccess' }] });
     assert.deepEqual(last.roles.map((/** @type {any} */ r) => r.roleName).sort(), ['DeveloperAccess', 'ReadOnlyAccess']);
     assert.ok(last.roles.every((/** @type {any} */ r) => typeof r.profileName === 'string' && r.profileName.length > 0));
+  } finally {
+    await p.close();
+  }
+});
+
+/** Polls `check` every 250 ms until it returns a truthy value (or `ms` pass). @param {() => Promise<any>} check */
+async function until(check, ms = 30_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('background sync (add): a role granted since the last listing gets its profile, a revoked one keeps its, the person is told', { timeout: 180_000 }, async () => {
+  const p = await startProduct({ emulator: { accounts: [PROD, DEV] } });
+  try {
+    const context = p.browser.context;
+    const worker = context.serviceWorkers()[0];
+    const set = await p.popup.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'setAutoSync', sessionName: SESSION, autoSync: 'always' });
+    assert.equal(set.ok, false, 'an unknown autoSync value is refused');
+    const ok = await p.popup.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'setAutoSync', sessionName: SESSION, autoSync: 'add' });
+    assert.ok(ok.ok, JSON.stringify(ok.error));
+    assert.equal(ok.result.autoSync, 'add');
+
+    // The sign-in lists in the background and remembers; nothing is new the first time.
+    await signIn(context, p.popup, SESSION);
+    await until(async () => (await p.popup.evaluate(() => chrome.storage.local.get(null)))[`listing:${SESSION}`]);
+    assert.ok((await alarmNames(context)).includes(`sync:${SESSION}`), 'the next background listing is scheduled');
+    assert.deepEqual(await worker.evaluate(() => chrome.notifications.getAll()), {});
+
+    // The person syncs everything once; then a role is granted and another revoked.
+    await openAccounts(p.popup, SESSION);
+    await syncAllReview(p.popup, false);
+    await apply(p.popup);
+    assert.ok(section(p.config(), 'profile dev.DeveloperAccess'));
+    await p.emu.admin('/admin/config', { accounts: [{ ...PROD, roles: [...PROD.roles, 'Billing'] }, { ...DEV, roles: [] }] });
+
+    // The schedule comes due (brought forward here rather than waited for).
+    await worker.evaluate((name) => chrome.alarms.create(`sync:${name}`, { when: Date.now() + 50 }), SESSION);
+    await until(async () => section(p.config(), 'profile prod.Billing'));
+    assert.ok(section(p.config(), 'profile dev.DeveloperAccess'), 'a background sync never removes');
+    const notes = await until(async () => {
+      const all = await worker.evaluate(() => chrome.notifications.getAll());
+      return Object.keys(all).length ? all : null;
+    });
+    assert.ok(Object.keys(notes).every((id) => id.startsWith(`sync:${SESSION}:`)), JSON.stringify(notes));
+    assert.ok((await alarmNames(context)).includes(`sync:${SESSION}`), 'and the next one is scheduled');
+    // The AWS CLI reads the added profile.
+    const r = p.aws(['configure', 'get', 'sso_role_name', '--profile', 'prod.Billing']);
+    assert.equal(r.stdout.trim(), 'Billing', r.stderr);
   } finally {
     await p.close();
   }

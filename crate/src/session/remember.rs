@@ -13,6 +13,19 @@ use crate::plan::PlanListing;
 /// small and quick to read). 1,000 accounts × 5 roles take about 190 KB.
 pub const MAX_REMEMBERED_ACCOUNTS: usize = 10_000;
 
+/// How often a portal with background sync is listed again.
+pub const SYNC_EVERY_MS: u64 = 6 * 3600 * 1000;
+/// The soonest a background listing runs after it is scheduled (a sign-in's own listing, a
+/// worker that just woke up, a clock that moved back).
+const SYNC_SOONEST_MS: u64 = 60 * 1000;
+
+/// When to list a portal with background sync again, given when it was last listed.
+pub fn next_sync_at_ms(listed_at_ms: Option<u64>, now_ms: u64) -> u64 {
+    let soonest = now_ms.saturating_add(SYNC_SOONEST_MS);
+    listed_at_ms
+        .map_or(soonest, |at| at.saturating_add(SYNC_EVERY_MS).clamp(soonest, now_ms.saturating_add(SYNC_EVERY_MS)))
+}
+
 /// What is kept of a finished listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -125,6 +138,15 @@ mod tests {
 
     fn pairs(changes: &[RoleChange]) -> Vec<(&str, &str)> {
         changes.iter().map(|c| (c.account_id.as_str(), c.role_name.as_str())).collect()
+    }
+
+    #[test]
+    fn background_sync_every_six_hours_never_sooner_than_a_minute() {
+        let h = 3600 * 1000;
+        assert_eq!(next_sync_at_ms(None, 1_000), 61_000);
+        assert_eq!(next_sync_at_ms(Some(10 * h), 11 * h), 16 * h);
+        assert_eq!(next_sync_at_ms(Some(h), 100 * h), 100 * h + 60_000, "overdue: soon, not in the past");
+        assert_eq!(next_sync_at_ms(Some(100 * h), h), 7 * h, "a listing in the future (clock moved back)");
     }
 
     #[test]

@@ -123,3 +123,12 @@ pub fn remember_listing(
     let listing: plan::PlanListing = from_js(listing, "listing")?;
     to_js(&remember::remember(previous.as_ref(), &listing, now_ms as u64))
 }
+
+/// When to list a portal with background sync again (`listedAtMs`: its last listing, if any).
+#[wasm_bindgen(js_name = nextSyncAtMs)]
+pub fn next_sync_at_ms(
+    #[wasm_bindgen(js_name = "listedAtMs")] listed_at_ms: Option<f64>,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> f64 {
+    remember::next_sync_at_ms(listed_at_ms.map(|t| t as u64), now_ms as u64) as f64
+}
