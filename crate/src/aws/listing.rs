@@ -3,15 +3,15 @@
 //!
 //! Pipelined: the roles of a page's accounts are listed while the next page loads. The calls in
 //! flight follow the rate times the observed latency (see [`AdaptiveRateLimit::in_flight_limit`]),
-//! up to [`ListingOptions::max_in_flight`].
+//! up to [`ListingOptions::max_in_flight`], as do the accounts being listed at once.
 //!
 //! The result is never silently partial: each account ends in `accounts` (with all its roles) or
 //! in `failed` (with the error that stopped it, after bounded retries). Failures that concern the
 //! whole listing (the token was refused, ListAccounts itself failed) end the listing with an error.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
-use futures_util::future::{FutureExt, LocalBoxFuture};
+use futures_util::future::Either;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -145,24 +145,26 @@ pub async fn list_accounts_and_roles<P: Platform>(
 ) -> Result<Listing, Error> {
     let ctx = Ctx::new(platform, endpoints, access_token, options);
     let ctx = &ctx;
+    // Two kinds of calls in one set, unboxed (issue 16's size ceiling: no vtables per kind).
     let page_call =
-        |next: Option<String>| async move { Done::Page(calls::accounts_page(ctx, next).await) }.boxed_local();
-    let roles_call = |i: usize, id: String| async move { Done::Roles(i, calls::roles(ctx, &id).await) }.boxed_local();
+        |next: Option<String>| Either::Left(async move { Done::Page(calls::accounts_page(ctx, next).await) });
+    let roles_call = |i: usize, id: String| Either::Right(async move { Done::Roles(i, calls::roles(ctx, &id).await) });
 
     let mut accounts: Vec<Account> = Vec::new();
     let mut results: Vec<Option<Result<Vec<String>, Error>>> = Vec::new();
     let mut seen = HashSet::new();
-    let mut waiting: VecDeque<usize> = VecDeque::new();
-    let mut calls: FuturesUnordered<LocalBoxFuture<'_, Done>> = FuturesUnordered::new();
+    // Accounts from this index on wait for their roles to be listed (in ListAccounts order).
+    let mut next_waiting = 0;
+    let mut calls = FuturesUnordered::new();
     let mut roles_in_flight = 0;
     let (mut pages, mut last_token) = (1, None::<String>);
     calls.push(page_call(None));
     loop {
-        // The page in flight does not count: it must never wait behind the roles it feeds.
-        let limit = ctx.limit.borrow().in_flight_limit(options.max_in_flight);
-        while roles_in_flight < limit {
-            let Some(i) = waiting.pop_front() else { break };
-            calls.push(roles_call(i, accounts[i].account_id.clone()));
+        // Up to the cap of accounts at once; their calls wait for the window on the wire, so an
+        // account in a backoff never holds a place there.
+        while roles_in_flight < options.max_in_flight.max(1) && next_waiting < accounts.len() {
+            calls.push(roles_call(next_waiting, accounts[next_waiting].account_id.clone()));
+            next_waiting += 1;
             roles_in_flight += 1;
         }
         let Some(done) = calls.next().await else { break };
@@ -171,7 +173,6 @@ pub async fn list_accounts_and_roles<P: Platform>(
                 let page = result?;
                 let new: Vec<Account> =
                     page.account_list.into_iter().filter(|a| seen.insert(a.account_id.clone())).collect();
-                waiting.extend(accounts.len()..accounts.len() + new.len());
                 results.extend(new.iter().map(|_| None));
                 accounts.extend(new.iter().cloned());
                 let next = page.next_token.filter(|t| !t.is_empty());

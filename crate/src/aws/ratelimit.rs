@@ -78,6 +78,8 @@ pub struct AdaptiveRateLimit {
     slow_start: bool,
     /// Moving average of the successful calls' latency (send to answer), ms.
     latency_ms: Option<f64>,
+    /// Calls let through by [`Self::try_acquire_within`] and not [`Self::done`] yet.
+    on_wire: usize,
 }
 
 impl AdaptiveRateLimit {
@@ -92,6 +94,7 @@ impl AdaptiveRateLimit {
             generation: 0,
             slow_start,
             latency_ms: None,
+            on_wire: 0,
         }
     }
 
@@ -114,6 +117,24 @@ impl AdaptiveRateLimit {
             Some(l) => ((self.rps * l / 1000.0 * 1.5).ceil() as usize + 1).clamp(2.min(cap), cap),
             None => cap,
         }
+    }
+
+    /// [`Self::try_acquire`], but also waits while [`Self::in_flight_limit`] calls are on the wire
+    /// (each until [`Self::done`]). A call waiting in a backoff, or for its slot, is not on the
+    /// wire, so it never holds up the others.
+    pub fn try_acquire_within(&mut self, now_ms: u64, cap: usize) -> Result<Ticket, u64> {
+        if self.on_wire >= self.in_flight_limit(cap) {
+            // Some call ends within a round trip: look again a few times per round trip.
+            return Err(self.latency_ms.map_or(5.0, |l| l / 10.0).clamp(2.0, 20.0) as u64);
+        }
+        let ticket = self.try_acquire(now_ms)?;
+        self.on_wire += 1;
+        Ok(ticket)
+    }
+
+    /// A call let through by [`Self::try_acquire_within`] has its answer (whatever it was).
+    pub fn done(&mut self) {
+        self.on_wire = self.on_wire.saturating_sub(1);
     }
 
     /// The current rate in requests per second.
@@ -324,5 +345,25 @@ mod tests {
         }
         assert!(l.latency_ms().unwrap() < 20.0);
         assert_eq!(l.in_flight_limit(32), 2);
+    }
+
+    #[test]
+    fn calls_on_the_wire_wait_for_the_window_not_for_each_other_s_backoff() {
+        let mut l = AdaptiveRateLimit::new(aimd());
+        succeed(&mut l, 100);
+        // ~20 requests/s × 0.1 s × 1.5 + 1 = 5 on the wire at most.
+        let limit = l.in_flight_limit(32);
+        assert_eq!(limit, 5);
+        let mut t = 10_000;
+        for _ in 0..limit {
+            while l.try_acquire_within(t, 32).is_err() {
+                t += 1;
+            }
+        }
+        let wait = l.try_acquire_within(t + 1_000, 32).unwrap_err();
+        assert!((2..=20).contains(&wait), "{wait}");
+        l.done();
+        assert!(l.try_acquire_within(t + 1_000, 32).is_ok(), "one answer frees one place");
+        assert!(l.try_acquire_within(t + 2_000, 2).is_err(), "the cap bounds it too");
     }
 }

@@ -305,10 +305,10 @@ struct Owned<'a> {
 
 // Every lookup below uses one of these two map types (values index into a Vec), so the wasm
 // module carries two HashMap instantiations for the plan instead of ten (issue 16's size ceiling).
-type ByName<'a> = HashMap<&'a str, usize>;
+pub(crate) type ByName<'a> = HashMap<&'a str, usize>;
 type ByRole<'a> = HashMap<(&'a str, &'a str), usize>;
 
-fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> ByName<'a> {
+pub(crate) fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> ByName<'a> {
     let mut map = ByName::new();
     for (i, n) in names.enumerate() {
         map.entry(n).or_insert(i);

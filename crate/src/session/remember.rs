@@ -2,12 +2,11 @@
 //! added and removed since, once a fresh listing finishes. Account ids, names and roles only:
 //! nothing here is secret.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::{Deserialize, Serialize};
 
 use crate::naming::AccountToName;
-use crate::plan::PlanListing;
+// The plan's one map type: no new HashMap instantiation in the wasm module (issue 16's size ceiling).
+use crate::plan::{index_by_name, ByName, PlanListing};
 
 /// More accounts than this are not remembered (about 1.7 MB at 5 roles each; storage stays
 /// small and quick to read). 1,000 accounts × 5 roles take about 190 KB.
@@ -72,10 +71,10 @@ pub struct Remembered {
 /// are kept and none of them counts as removed. An account that is gone from the listing has lost
 /// all its roles.
 pub fn remember(previous: Option<&RememberedListing>, listing: &PlanListing, now_ms: u64) -> Remembered {
-    let failed: HashSet<&str> = listing.failed.iter().map(|f| f.account_id.as_str()).collect();
+    let failed = index_by_name(listing.failed.iter().map(|f| f.account_id.as_str()));
     let mut accounts = listing.accounts.clone();
     if let Some(p) = previous {
-        accounts.extend(p.accounts.iter().filter(|a| failed.contains(a.account_id.as_str())).cloned());
+        accounts.extend(p.accounts.iter().filter(|a| failed.contains_key(a.account_id.as_str())).cloned());
     }
     let changes = previous.map(|p| changes(p, listing, &failed));
     let remembered =
@@ -83,10 +82,10 @@ pub fn remember(previous: Option<&RememberedListing>, listing: &PlanListing, now
     Remembered { remembered, changes }
 }
 
-fn changes(previous: &RememberedListing, listing: &PlanListing, failed: &HashSet<&str>) -> ListingChanges {
-    let before: HashMap<&str, &AccountToName> = previous.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
-    let after: HashMap<&str, &AccountToName> = listing.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
-    let missing = |from: &AccountToName, other: Option<&&AccountToName>| -> Vec<RoleChange> {
+fn changes(previous: &RememberedListing, listing: &PlanListing, failed: &ByName) -> ListingChanges {
+    let before = index_by_name(previous.accounts.iter().map(|a| a.account_id.as_str()));
+    let after = index_by_name(listing.accounts.iter().map(|a| a.account_id.as_str()));
+    let missing = |from: &AccountToName, other: Option<&AccountToName>| -> Vec<RoleChange> {
         from.roles
             .iter()
             .filter(|r| !other.is_some_and(|o| o.roles.contains(r)))
@@ -98,12 +97,16 @@ fn changes(previous: &RememberedListing, listing: &PlanListing, failed: &HashSet
             .collect()
     };
     ListingChanges {
-        added: listing.accounts.iter().flat_map(|a| missing(a, before.get(a.account_id.as_str()))).collect(),
+        added: listing
+            .accounts
+            .iter()
+            .flat_map(|a| missing(a, before.get(a.account_id.as_str()).map(|&i| &previous.accounts[i])))
+            .collect(),
         removed: previous
             .accounts
             .iter()
-            .filter(|a| !failed.contains(a.account_id.as_str()))
-            .flat_map(|a| missing(a, after.get(a.account_id.as_str())))
+            .filter(|a| !failed.contains_key(a.account_id.as_str()))
+            .flat_map(|a| missing(a, after.get(a.account_id.as_str()).map(|&i| &listing.accounts[i])))
             .collect(),
     }
 }

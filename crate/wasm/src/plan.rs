@@ -116,7 +116,7 @@ pub fn badge_for(
 #[wasm_bindgen(js_name = rememberListing, unchecked_return_type = "Remembered")]
 pub fn remember_listing(
     #[wasm_bindgen(unchecked_param_type = "RememberedListing | null | undefined")] previous: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "PlanListing")] listing: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Listing | PlanListing")] listing: JsValue,
     #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
 ) -> Result<JsValue, JsValue> {
     let previous: Option<remember::RememberedListing> = from_js(previous, "previous")?;

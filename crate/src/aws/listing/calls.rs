@@ -56,7 +56,8 @@ impl<'a, P: Platform> Ctx<'a, P> {
 /// One ListAccounts page (`next`: the page's token, none for the first).
 pub(super) async fn accounts_page<P: Platform>(ctx: &Ctx<'_, P>, next: Option<String>) -> Result<AccountPage, Error> {
     let request = portal::list_accounts_request(ctx.endpoints, ctx.token, ctx.options.page_size, next.as_deref());
-    call(ctx, request).await
+    // Pages feed everything else: paced like every call, but never queued behind the roles.
+    call(ctx, request, false).await
 }
 
 /// Every role of one account, across its pages, each role once.
@@ -71,7 +72,7 @@ pub(super) async fn roles<P: Platform>(ctx: &Ctx<'_, P>, account_id: &str) -> Re
             ctx.options.page_size,
             next.as_deref(),
         );
-        let page: RolePage = call(ctx, request).await?;
+        let page: RolePage = call(ctx, request, true).await?;
         for role in page.role_list {
             if !roles.contains(&role.role_name) {
                 roles.push(role.role_name);
@@ -88,20 +89,34 @@ pub(super) async fn roles<P: Platform>(ctx: &Ctx<'_, P>, account_id: &str) -> Re
     Err(Error::InvalidResponse(format!("ListAccountRoles did not end after {MAX_PAGES} pages")))
 }
 
-/// One call under the rate limit, retried with backoff on throttling, 5xx and network errors.
-async fn call<P: Platform, T: DeserializeOwned>(ctx: &Ctx<'_, P>, request: HttpRequest) -> Result<T, Error> {
+/// One call under the rate limit (and, `windowed`, within the calls-in-flight window), retried
+/// with backoff on throttling, 5xx and network errors.
+async fn call<P: Platform, T: DeserializeOwned>(
+    ctx: &Ctx<'_, P>,
+    request: HttpRequest,
+    windowed: bool,
+) -> Result<T, Error> {
     let attempts = ctx.options.max_attempts.max(1);
     let mut attempt = 0;
     loop {
         let ticket = loop {
-            let acquired = ctx.limit.borrow_mut().try_acquire(ctx.platform.now_ms());
+            let now = ctx.platform.now_ms();
+            let acquired = if windowed {
+                ctx.limit.borrow_mut().try_acquire_within(now, ctx.options.max_in_flight)
+            } else {
+                ctx.limit.borrow_mut().try_acquire(now)
+            };
             match acquired {
                 Ok(ticket) => break ticket,
                 Err(wait) => ctx.platform.sleep(wait).await,
             }
         };
         ctx.requests.set(ctx.requests.get() + 1);
-        let error = match send_json::<P, T>(ctx.platform, request.clone()).await {
+        let sent = send_json::<P, T>(ctx.platform, request.clone()).await;
+        if windowed {
+            ctx.limit.borrow_mut().done();
+        }
+        let error = match sent {
             Ok(value) => {
                 ctx.limit.borrow_mut().on_success(ticket, ctx.platform.now_ms());
                 return Ok(value);
