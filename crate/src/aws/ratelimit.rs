@@ -108,13 +108,15 @@ impl AdaptiveRateLimit {
         self.latency_ms
     }
 
-    /// How many calls may be in flight: what the rate needs over the observed latency (with 50 %
-    /// headroom for its spread, and one spare), at least 2, at most `cap`; `cap` until a latency
-    /// is known, since the pacing alone keeps the first calls apart.
+    /// How many calls may be in flight: twice what the rate needs over the observed latency, plus
+    /// 4, at most `cap`; `cap` until a latency is known, since the pacing alone keeps the first
+    /// calls apart. The pacing sets the pace; this only stops a pile-up when answers slow down
+    /// (a tighter window made calls wait for it, then leave together, and a strict token bucket
+    /// refuses exactly such pairs).
     pub fn in_flight_limit(&self, cap: usize) -> usize {
         let cap = cap.max(1);
         match self.latency_ms {
-            Some(l) => ((self.rps * l / 1000.0 * 1.5).ceil() as usize + 1).clamp(2.min(cap), cap),
+            Some(l) => ((self.rps * l / 1000.0 * 2.0).ceil() as usize + 4).min(cap),
             None => cap,
         }
     }
@@ -337,23 +339,28 @@ mod tests {
         assert_eq!(l.in_flight_limit(32), 32, "no latency known yet: the pacing alone");
         succeed(&mut l, 200);
         assert_eq!(l.latency_ms(), Some(200.0));
-        // ~20 requests/s × 0.2 s = 4, × 1.5 headroom + 1.
-        assert_eq!(l.in_flight_limit(32), 8);
+        // ~20 requests/s × 0.2 s = 4, × 2 + 4.
+        assert_eq!(l.in_flight_limit(32), 13);
         assert_eq!(l.in_flight_limit(6), 6);
         for _ in 0..20 {
             succeed(&mut l, 10);
         }
         assert!(l.latency_ms().unwrap() < 20.0);
-        assert_eq!(l.in_flight_limit(32), 2);
+        assert_eq!(l.in_flight_limit(32), 5);
+        // Answers slow down to 2 s: the window opens to the cap, not beyond.
+        for _ in 0..30 {
+            succeed(&mut l, 2_000);
+        }
+        assert_eq!(l.in_flight_limit(32), 32);
     }
 
     #[test]
     fn calls_on_the_wire_wait_for_the_window_not_for_each_other_s_backoff() {
         let mut l = AdaptiveRateLimit::new(aimd());
         succeed(&mut l, 100);
-        // ~20 requests/s × 0.1 s × 1.5 + 1 = 5 on the wire at most.
+        // ~20 requests/s × 0.1 s × 2 + 4 = 9 on the wire at most.
         let limit = l.in_flight_limit(32);
-        assert_eq!(limit, 5);
+        assert_eq!(limit, 9);
         let mut t = 10_000;
         for _ in 0..limit {
             while l.try_acquire_within(t, 32).is_err() {

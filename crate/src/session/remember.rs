@@ -85,29 +85,26 @@ pub fn remember(previous: Option<&RememberedListing>, listing: &PlanListing, now
 fn changes(previous: &RememberedListing, listing: &PlanListing, failed: &ByName) -> ListingChanges {
     let before = index_by_name(previous.accounts.iter().map(|a| a.account_id.as_str()));
     let after = index_by_name(listing.accounts.iter().map(|a| a.account_id.as_str()));
-    let missing = |from: &AccountToName, other: Option<&AccountToName>| -> Vec<RoleChange> {
-        from.roles
-            .iter()
-            .filter(|r| !other.is_some_and(|o| o.roles.contains(r)))
-            .map(|r| RoleChange {
+    let mut changes = ListingChanges::default();
+    for a in &listing.accounts {
+        missing(a, before.get(a.account_id.as_str()).map(|&i| &previous.accounts[i]), &mut changes.added);
+    }
+    for a in previous.accounts.iter().filter(|a| !failed.contains_key(a.account_id.as_str())) {
+        missing(a, after.get(a.account_id.as_str()).map(|&i| &listing.accounts[i]), &mut changes.removed);
+    }
+    changes
+}
+
+/// Pushes the roles of `from` that `other` (the same account in the other listing) lacks.
+fn missing(from: &AccountToName, other: Option<&AccountToName>, out: &mut Vec<RoleChange>) {
+    for r in &from.roles {
+        if !other.is_some_and(|o| o.roles.contains(r)) {
+            out.push(RoleChange {
                 account_id: from.account_id.clone(),
                 account_name: from.account_name.clone(),
                 role_name: r.clone(),
-            })
-            .collect()
-    };
-    ListingChanges {
-        added: listing
-            .accounts
-            .iter()
-            .flat_map(|a| missing(a, before.get(a.account_id.as_str()).map(|&i| &previous.accounts[i])))
-            .collect(),
-        removed: previous
-            .accounts
-            .iter()
-            .filter(|a| !failed.contains_key(a.account_id.as_str()))
-            .flat_map(|a| missing(a, after.get(a.account_id.as_str()).map(|&i| &listing.accounts[i])))
-            .collect(),
+            });
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::{ListingOptions, ListingStats, MAX_PAGES};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
-use crate::http::{random_u64, send_json, HttpRequest, Platform};
+use crate::http::{decode_error, random_u64, HttpRequest, HttpResponse, Platform};
 use crate::portal::{self, AccountPage, RolePage};
 use crate::ratelimit::AdaptiveRateLimit;
 use crate::secret::Secret;
@@ -90,12 +90,19 @@ pub(super) async fn roles<P: Platform>(ctx: &Ctx<'_, P>, account_id: &str) -> Re
 }
 
 /// One call under the rate limit (and, `windowed`, within the calls-in-flight window), retried
-/// with backoff on throttling, 5xx and network errors.
+/// with backoff on throttling, 5xx and network errors, then decoded.
 async fn call<P: Platform, T: DeserializeOwned>(
     ctx: &Ctx<'_, P>,
     request: HttpRequest,
     windowed: bool,
 ) -> Result<T, Error> {
+    let response = call_raw(ctx, request, windowed).await?;
+    serde_json::from_str(&response.body).map_err(|e| decode_error(response.status, &e))
+}
+
+/// [`call`] up to a 2xx answer. One copy of the retry loop for every kind of call (the wasm
+/// module's size: the loop is most of the listing's code).
+async fn call_raw<P: Platform>(ctx: &Ctx<'_, P>, request: HttpRequest, windowed: bool) -> Result<HttpResponse, Error> {
     let attempts = ctx.options.max_attempts.max(1);
     let mut attempt = 0;
     loop {
@@ -112,16 +119,17 @@ async fn call<P: Platform, T: DeserializeOwned>(
             }
         };
         ctx.requests.set(ctx.requests.get() + 1);
-        let sent = send_json::<P, T>(ctx.platform, request.clone()).await;
+        let sent = ctx.platform.send(request.clone()).await;
         if windowed {
             ctx.limit.borrow_mut().done();
         }
         let error = match sent {
-            Ok(value) => {
+            Ok(r) if (200..300).contains(&r.status) => {
                 ctx.limit.borrow_mut().on_success(ticket, ctx.platform.now_ms());
-                return Ok(value);
+                return Ok(r);
             }
-            Err(e) => e,
+            Ok(r) => Error::from_response(&r),
+            Err(e) => Error::Network(e.0),
         };
         let counter = match &error {
             Error::Throttled => &ctx.throttled,
