@@ -23,6 +23,8 @@ export function init(h, onProgress) {
 
 /** The last finished listing per session (the core's Listing), for planning without listing again. @type {Map<string, any>} */
 const listed = new Map();
+/** The last finished view per session, while the worker lives: shown again at once, with no plan to make. @type {Map<string, ListingView>} */
+const lastViews = new Map();
 
 /** @param {string} name */
 async function login(name) {
@@ -74,15 +76,26 @@ export async function listAccounts(name) {
     // One status for the whole listing: the names of its progress posts need not be newer.
     const status = host.request('status', {});
     status.catch(() => {});
-    const before = await remembered.load(name);
+    let before = await remembered.load(name);
     /** @type {ListingView | null} */
     let shown = null;
-    if (before) {
-      const plan = await planFor(name, { accounts: before.accounts, failed: [], fresh: false }, { selection: null }, status);
-      const all = new Map(before.accounts.map((/** @type {any} */ a) => [a.accountId, null]));
-      // Its accounts all listed (last time); done/total follow the fresh listing under way.
-      shown = { ...view(accountViews(before.accounts, all), roleViews(plan), 'remembered', before.listedAtMs), done: 0, finished: false };
+    const last = lastViews.get(name);
+    if (before && last && last.listedAt === before.listedAtMs) {
+      // The same listing as the remembered one, already named: no host status, no plan.
+      shown = { ...last, source: 'remembered', done: 0, finished: false, changes: null };
       progress(name, shown);
+    } else if (before) {
+      try {
+        const plan = await planFor(name, { accounts: before.accounts, failed: [], fresh: false }, { selection: null }, status);
+        const all = new Map(before.accounts.map((/** @type {any} */ a) => [a.accountId, null]));
+        // Its accounts all listed (last time); done/total follow the fresh listing under way.
+        shown = { ...view(accountViews(before.accounts, all), roleViews(plan), 'remembered', before.listedAtMs), done: 0, finished: false };
+        progress(name, shown);
+      } catch (e) {
+        // A stored listing the core cannot read (or no host to name it): list as if none was kept.
+        if (/** @type {any} */ (e)?.name === 'SsoBridgeError') before = null;
+        else throw e;
+      }
     }
 
     /** @type {any[]} */ const accounts = [];
@@ -130,12 +143,14 @@ export async function listAccounts(name) {
       await posting;
     }
     listed.set(name, listing);
-    const { remembered: keep, changes } = core.rememberListing(before, listing, Date.now());
+    const listedAt = Date.now();
+    const { remembered: keep, changes } = core.rememberListing(before, listing, listedAt);
     await remembered.save(name, keep);
     const plan = await planFor(name, listing, { selection: null }, status);
-    const all = [...listing.accounts, ...listing.failed];
-    const done = new Map(all.map((a) => [a.accountId, a.code ? { code: a.code, message: a.message } : null]));
-    const final = { ...view(accountViews(all, done), roleViews(plan), 'fresh', Date.now()), changes: changes ?? null };
+    for (const f of listing.failed) finished.set(f.accountId, { code: f.code, message: f.message });
+    const final = { ...view(accountViews(accounts, finished), roleViews(plan), 'fresh', listedAt), changes: changes ?? null };
+    if (keep) lastViews.set(name, final);
+    else lastViews.delete(name);
     progress(name, final);
     return final;
   });
