@@ -112,9 +112,7 @@ pub fn core_apply() -> Result<Row> {
 fn core_bench(name: &str, args: &[&str]) -> Result<serde_json::Value> {
     eprintln!("$ cargo bench -p ssobridge-core --bench {name} -- {}", args.join(" "));
     let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", name, "--"]).args(args))?;
-    let line =
-        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
-    serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
+    bench_line(&out, name)
 }
 
 /// The extension, built once: its size and its service worker's cold start.
@@ -145,6 +143,13 @@ fn extension_size() -> Result<Vec<Row>> {
 fn gzip_size(file: &std::path::Path) -> Result<u64> {
     let out = sh::output(cmd("sh").arg("-c").arg("gzip -9 -c \"$1\" | wc -c").arg("gzip").arg(file))?;
     out.trim().parse().map_err(|e| format!("gzip -9 -c {} | wc -c gave {out:?}: {e}", file.display()))
+}
+
+/// The one `BENCH {json}` line a bench (`what`) printed.
+pub fn bench_line(out: &str, what: &str) -> Result<serde_json::Value> {
+    let line =
+        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {what} bench printed no BENCH line"))?;
+    serde_json::from_str(line).map_err(|e| format!("{what} bench output: {e}"))
 }
 
 /// The median of some timings (the list is sorted in place).

@@ -17,9 +17,7 @@ pub fn run() -> Result<Vec<Row>> {
             .env("SSOBRIDGE_EXTENSION_DIR", extension::dist("chromium"))
             .env("COLD_START_RUNS", RUNS.to_string()),
     )?;
-    let line =
-        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or("the cold-start bench printed no BENCH line")?;
-    let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("cold-start bench output: {e}"))?;
+    let r = super::bench_line(&out, "cold-start")?;
     let num = |k: &str| r[k].as_f64().ok_or(format!("cold-start bench output lacks {k}"));
     let median = num("medianMs")?;
     Ok(vec![

@@ -12,9 +12,7 @@ pub fn run() -> Result<Vec<Row>> {
     let script = root().join("xtask/src/bench/popup_open.mjs");
     eprintln!("$ node {}", script.display());
     let out = sh::output(product_env(&mut cmd("node")).arg(&script))?;
-    let line =
-        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or("the popup-open bench printed no BENCH line")?;
-    let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("popup-open bench output: {e}"))?;
+    let r = super::bench_line(&out, "popup-open")?;
     let num = |k: &str| r[k].as_f64().ok_or(format!("popup-open bench output lacks {k}"));
     let median = num("medianMs")?;
     Ok(vec![
