@@ -73,7 +73,7 @@ async function notify(name, count, written) {
  */
 export function onStorageChanged(changes, area) {
   if (area !== 'session' || !changes.tokens) return;
-  const before = changes.tokens.oldValue ?? {};
+  const before = /** @type {Record<string, unknown>} */ (changes.tokens.oldValue ?? {});
   for (const name of Object.keys(changes.tokens.newValue ?? {})) {
     if (!before[name]) void run(name).catch(() => {});
   }

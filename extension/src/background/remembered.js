@@ -9,7 +9,7 @@ const PREFIX = 'listing:';
 export async function load(sessionName) {
   const key = PREFIX + sessionName;
   const got = await chrome.storage.local.get(key);
-  const value = got[key];
+  const value = /** @type {any} */ (got[key]);
   return value && typeof value === 'object' && Array.isArray(value.accounts) ? value : null;
 }
 
