@@ -9,7 +9,7 @@ use crate::naming::AccountToName;
 use crate::plan::{index_by_name, ByName, PlanListing};
 
 /// More accounts than this are not remembered (about 1.7 MB at 5 roles each; storage stays
-/// small and quick to read). 1,000 accounts × 5 roles take about 190 KB.
+/// small and quick to read). 1,000 accounts × 5 roles take about 170 KB of JSON.
 pub const MAX_REMEMBERED_ACCOUNTS: usize = 10_000;
 
 /// How often a portal with background sync is listed again.
