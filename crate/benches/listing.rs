@@ -1,59 +1,137 @@
-//! Listing 1,000 accounts × 3 roles against the emulator throttled at 20 requests/s, through the
-//! core's listing with the same reqwest Platform the host tests use. Measures, never asserts:
-//! `cargo xtask bench` reads the one `BENCH {json}` line and compares it with the budget.
-//! Run alone: `cargo bench -p ssobridge-core --bench listing`.
+//! The core's listing, natively (reqwest, as the host tests use it), in three scenarios against
+//! the emulator, or against any portal endpoint with `-- --portal URL --token-file F`. Measures,
+//! never asserts: `cargo xtask bench` reads the one `BENCH {json}` line and compares it with the
+//! bounds. Run alone: `cargo bench -p ssobridge-core --bench listing`.
+//!
+//! S1: 1,000 accounts, 30 ms round trips, 20 requests/s throttle (the throttle bounds it);
+//! S2: 300 accounts, 150 ms, no throttle (latency bounds it); S3: 300 accounts, 150 ms, 20 req/s.
 
 // The tests' Platform and emulator helpers, shared rather than copied.
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::{count, emulator, session, HostPlatform};
-use serde_json::json;
-use ssobridge_core::listing::{list_accounts_and_roles, ListingOptions};
+use serde_json::{json, Value};
+use ssobridge_core::endpoints::Endpoints;
+use ssobridge_core::listing::{list_accounts_and_roles, Listing, ListingEvent, ListingOptions};
 use ssobridge_core::login::device::{self, DeviceLoginState};
+use ssobridge_core::secret::Secret;
 
-const ACCOUNTS: u64 = 1000;
 const ROLES: u64 = 3;
-const RPS: f64 = 20.0;
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    // `cargo bench` passes `--bench`; `cargo test --all-targets` does not, and stays quick. A
-    // filter that does not name us means "not this one".
-    if !args.iter().any(|a| a == "--bench")
-        || args.iter().any(|a| !a.starts_with('-') && !"listing".contains(a.as_str()))
-    {
-        return;
-    }
-    let emu = emulator(json!({"autoApprove": true, "accounts": ACCOUNTS, "rolesPerAccount": ROLES,
-                              "throttle": {"listingRps": RPS}}));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+struct Scenario {
+    name: &'static str,
+    accounts: u64,
+    latency_ms: u64,
+    rps: Option<f64>,
+}
+
+const SCENARIOS: [Scenario; 3] = [
+    Scenario { name: "S1", accounts: 1000, latency_ms: 30, rps: Some(20.0) },
+    Scenario { name: "S2", accounts: 300, latency_ms: 150, rps: None },
+    Scenario { name: "S3", accounts: 300, latency_ms: 150, rps: Some(20.0) },
+];
+
+/// One listing, timed: the whole of it and the first page of accounts (what a person sees first).
+async fn timed(
+    p: &HostPlatform,
+    endpoints: &Endpoints,
+    token: &Secret,
+) -> (Result<Listing, String>, Duration, Option<Duration>) {
+    let started = Instant::now();
+    let mut first_page = None;
+    let listing = list_accounts_and_roles(p, endpoints, token, &ListingOptions::default(), |e| {
+        if matches!(e, ListingEvent::AccountsPage { .. }) && first_page.is_none() {
+            first_page = Some(started.elapsed());
+        }
+    })
+    .await
+    .map_err(|e| format!("{} ({})", e, e.code()));
+    (listing, started.elapsed(), first_page)
+}
+
+fn scenario(runtime: &tokio::runtime::Runtime, s: &Scenario) -> Value {
+    let emu = emulator(json!({"autoApprove": true, "accounts": s.accounts, "rolesPerAccount": ROLES,
+                              "latencyMs": s.latency_ms, "throttle": {"listingRps": s.rps}}));
     let p = HostPlatform::new();
-    let (listing, elapsed) = runtime.block_on(async {
+    let (listing, wall, first) = runtime.block_on(async {
         let login = device::run(&p, DeviceLoginState::new(session(&emu, "bench"), None), |_| true)
             .await
             .expect("device login against the emulator");
         let endpoints = session(&emu, "bench").validate().expect("endpoints");
-        // The throttle counts only listing calls, so start the clock after the login.
-        let started = std::time::Instant::now();
-        let listing =
-            list_accounts_and_roles(&p, &endpoints, &login.token.access_token, &ListingOptions::default(), |_| {})
-                .await
-                .expect("listing");
-        (listing, started.elapsed())
+        timed(&p, &endpoints, &login.token.access_token).await
     });
-    let made = count(&emu, "ListAccounts") + count(&emu, "ListAccountRoles");
-    let result = json!({
-        "wallSecs": elapsed.as_secs_f64(),
-        // One ListAccounts page per 100 accounts, one ListAccountRoles per account.
-        "needed": ACCOUNTS.div_ceil(100) + ACCOUNTS,
-        "rps": RPS,
-        "requests": made,
+    let listing = listing.expect("listing");
+    let pages = s.accounts.div_ceil(100);
+    let calls = pages + s.accounts;
+    // The throttle alone cannot let the calls through faster than calls/rate; without one, the
+    // pages come one after another and the last page's roles need one more round trip.
+    let bound = match s.rps {
+        Some(rps) => calls as f64 / rps,
+        None => (pages + 1) as f64 * s.latency_ms as f64 / 1000.0,
+    };
+    json!({
+        "name": s.name,
+        "accounts": s.accounts,
+        "latencyMs": s.latency_ms,
+        "rps": s.rps,
+        "calls": calls,
+        "boundSecs": bound,
+        "throttleBound": s.rps.is_some(),
+        "wallSecs": wall.as_secs_f64(),
+        "firstPageSecs": first.map(|d| d.as_secs_f64()),
+        "requests": count(&emu, "ListAccounts") + count(&emu, "ListAccountRoles"),
         "throttled": count(&emu, "Throttled"),
         "listed": listing.accounts.len(),
         "failed": listing.failed.len(),
         "rolesOk": listing.accounts.iter().all(|a| a.roles.len() as u64 == ROLES),
         "finalRps": listing.stats.final_rps,
+    })
+}
+
+/// `--portal URL --token-file F`: the same listing against a portal of the person's choosing.
+fn against_portal(runtime: &tokio::runtime::Runtime, portal: &str, token_file: &str) -> Value {
+    let token = std::fs::read_to_string(token_file).unwrap_or_else(|e| panic!("cannot read {token_file}: {e}"));
+    let endpoints = Endpoints::custom(portal, portal).unwrap_or_else(|e| panic!("--portal {portal}: {e}"));
+    let p = HostPlatform::new();
+    let (listing, wall, first) = runtime.block_on(timed(&p, &endpoints, &Secret::new(token.trim())));
+    match listing {
+        Ok(l) => json!({
+            "portal": portal,
+            "wallSecs": wall.as_secs_f64(),
+            "firstPageSecs": first.map(|d| d.as_secs_f64()),
+            "listed": l.accounts.len(),
+            "failed": l.failed.len(),
+            "roles": l.accounts.iter().map(|a| a.roles.len()).sum::<usize>(),
+            "requests": l.stats.requests,
+            "throttled": l.stats.throttled,
+            "serverErrors": l.stats.server_errors,
+            "finalRps": l.stats.final_rps,
+            "latencyMs": l.stats.latency_ms,
+        }),
+        Err(e) => json!({"portal": portal, "error": e, "wallSecs": wall.as_secs_f64()}),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let (portal, token_file) = (value("--portal"), value("--token-file"));
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` does not, and stays quick. A
+    // filter that does not name us means "not this one".
+    let filtered_out = args.iter().enumerate().any(|(i, a)| {
+        !a.starts_with('-') && i > 0 && !args[i - 1].starts_with("--") && !"listing".contains(a.as_str())
     });
+    if !args.iter().any(|a| a == "--bench") || filtered_out {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+    let result = match (portal, token_file) {
+        (Some(portal), Some(token_file)) => against_portal(&runtime, &portal, &token_file),
+        (None, None) => json!({"scenarios": SCENARIOS.iter().map(|s| scenario(&runtime, s)).collect::<Vec<_>>()}),
+        _ => panic!("--portal and --token-file go together"),
+    };
     println!("BENCH {result}");
 }

@@ -11,6 +11,7 @@ import { handle } from './background/router.js';
 import { handleContent, contentError } from './background/content.js';
 import { viewState } from './background/view.js';
 import { updateBadge, scheduleBadge, isBadgeAlarm } from './background/badge.js';
+import * as autosync from './background/autosync.js';
 
 const ready = coreReady();
 const host = new HostClient();
@@ -87,7 +88,13 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
 
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (isBadgeAlarm(alarm)) void updateBadge().catch(() => {});
+  else if (autosync.isSyncAlarm(alarm)) ready.then(() => autosync.onAlarm(alarm)).catch(() => {});
   else ready.then(() => sessions.onAlarm(alarm));
+});
+
+// Background sync starts at a sign-in (opt-in per portal, autosync.js).
+chrome.storage.onChanged.addListener((changes, area) => {
+  ready.then(() => autosync.onStorageChanged(changes, area));
 });
 scheduleBadge();
 

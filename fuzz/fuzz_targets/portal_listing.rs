@@ -66,9 +66,19 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(reported_set.len(), reported.len(), "an account is reported twice");
     assert!(expected.iter().all(|id| reported_set.contains(id.as_str())), "an account vanished");
 
-    assert_eq!(events.first(), Some(&ListingEvent::AccountsTotal { total: expected.len() }));
-    let done: Vec<&ListingEvent> = events.iter().filter(|e| matches!(e, ListingEvent::AccountDone { .. })).collect();
-    assert_eq!(done.len(), expected.len(), "one progress event per account");
+    let announced: usize = events
+        .iter()
+        .map(|e| match e {
+            ListingEvent::AccountsPage { accounts, .. } => accounts.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(announced, expected.len(), "each account announced once, on its page");
+    let done = events
+        .iter()
+        .filter(|e| matches!(e, ListingEvent::AccountListed { .. } | ListingEvent::AccountFailed { .. }))
+        .count();
+    assert_eq!(done, expected.len(), "one progress event per account");
     for a in &listing.accounts {
         let unique: HashSet<&String> = a.roles.iter().collect();
         assert_eq!(unique.len(), a.roles.len(), "a role is listed twice");

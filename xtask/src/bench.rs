@@ -8,6 +8,8 @@ use crate::sh::{self, cmd, root, Result};
 mod cold_start;
 mod host;
 mod picker;
+mod listing;
+mod popup_open;
 
 /// One line of the table.
 pub struct Row {
@@ -32,10 +34,25 @@ impl Row {
 type Step = fn() -> Result<Vec<Row>>;
 
 pub fn run() -> Result {
-    let steps: [(&str, Step); 3] = [("listing", listing), ("extension", extension), ("native host", host::run)];
+    run_steps(&[("listing", listing::scenarios), ("extension", extension), ("native host", host::run)])
+}
+
+/// `cargo xtask bench listing [--portal URL --token-file F]`: only the listing.
+pub fn listing(portal: Option<String>, token_file: Option<std::path::PathBuf>) -> Result {
+    match (portal, token_file) {
+        (None, None) => run_steps(&[("listing", listing::scenarios)]),
+        (Some(portal), Some(file)) => {
+            println!("\n{}", table(&listing::against(&portal, &file)?));
+            Ok(())
+        }
+        _ => Err("--portal and --token-file go together".into()),
+    }
+}
+
+fn run_steps(steps: &[(&str, Step)]) -> Result {
     let mut rows = Vec::new();
     let mut crashed = Vec::new();
-    for (name, step) in steps {
+    for &(name, step) in steps {
         eprintln!("\n=== bench: {name} ===");
         match step() {
             Ok(r) => rows.extend(r),
@@ -73,37 +90,10 @@ fn table(rows: &[Row]) -> String {
     out.join("\n")
 }
 
-/// 1,000 accounts × 3 roles through the core's listing, against the emulator throttled at
-/// 20 requests/s, in release (`crate/benches/listing.rs` prints one `BENCH {json}` line).
-fn listing() -> Result<Vec<Row>> {
-    let r = core_bench("listing")?;
-    let num = |k: &str| r[k].as_f64().ok_or(format!("listing bench output lacks {k}"));
-    let (wall, needed, rps) = (num("wallSecs")?, num("needed")?, num("rps")?);
-    // The throttle alone cannot let `needed` calls through faster than this.
-    let bound = needed / rps;
-    let over = (wall / bound - 1.0) * 100.0;
-    let failed = num("failed")?;
-    let complete = failed == 0.0 && r["rolesOk"] == true;
-    Ok(vec![
-        Row::new(
-            "listing 1,000 accounts x 3 roles at 20 req/s",
-            format!("{wall:.1} s vs bound {bound:.1} s ({over:+.1} %)"),
-            "within 10 % of bound",
-            Some(over <= 10.0),
-        ),
-        Row::new(
-            "listing requests / 429s / failed accounts",
-            format!("{} / {} / {} (needed {needed})", num("requests")?, num("throttled")?, failed),
-            "0 failed",
-            Some(complete),
-        ),
-    ])
-}
-
 /// Where the host's applyProfiles time goes inside the core (`crate/benches/apply.rs`):
 /// informational, to read beside the host's end-to-end figure.
 pub fn core_apply() -> Result<Row> {
-    let r = core_bench("apply")?;
+    let r = core_bench("apply", &[])?;
     let num = |k: &str| r[k].as_f64().ok_or(format!("apply bench output lacks {k}"));
     Ok(Row::new(
         "  of which in the core (in-process, median of 5)",
@@ -119,13 +109,11 @@ pub fn core_apply() -> Result<Row> {
     ))
 }
 
-/// Runs one of the core's release benches and reads its `BENCH {json}` line.
-fn core_bench(name: &str) -> Result<serde_json::Value> {
-    eprintln!("$ cargo bench -p ssobridge-core --bench {name}");
-    let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", name]))?;
-    let line =
-        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
-    serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
+/// Runs one of the core's release benches (with `args` after `--`) and reads its `BENCH {json}` line.
+fn core_bench(name: &str, args: &[&str]) -> Result<serde_json::Value> {
+    eprintln!("$ cargo bench -p ssobridge-core --bench {name} -- {}", args.join(" "));
+    let out = sh::output(cmd("cargo").args(["bench", "-p", "ssobridge-core", "--bench", name, "--"]).args(args))?;
+    bench_line(&out, name)
 }
 
 /// Runs one of the browser benches (`xtask/src/bench/NAME.mjs`, on the built Chromium extension)
@@ -139,9 +127,7 @@ fn browser_bench(name: &str, env: &[(&str, String)]) -> Result<serde_json::Value
         c.env(k, v);
     }
     let out = sh::output(&mut c)?;
-    let line =
-        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {name} bench printed no BENCH line"))?;
-    serde_json::from_str(line).map_err(|e| format!("{name} bench output: {e}"))
+    bench_line(&out, name)
 }
 
 /// The extension, built once: its size and its service worker's cold start.
@@ -150,6 +136,7 @@ fn extension() -> Result<Vec<Row>> {
     let mut rows = extension_size()?;
     rows.extend(cold_start::run()?);
     rows.extend(picker::run()?);
+    rows.extend(popup_open::run()?);
     Ok(rows)
 }
 
@@ -172,6 +159,13 @@ fn extension_size() -> Result<Vec<Row>> {
 fn gzip_size(file: &std::path::Path) -> Result<u64> {
     let out = sh::output(cmd("sh").arg("-c").arg("gzip -9 -c \"$1\" | wc -c").arg("gzip").arg(file))?;
     out.trim().parse().map_err(|e| format!("gzip -9 -c {} | wc -c gave {out:?}: {e}", file.display()))
+}
+
+/// The one `BENCH {json}` line a bench (`what`) printed.
+pub fn bench_line(out: &str, what: &str) -> Result<serde_json::Value> {
+    let line =
+        out.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or(format!("the {what} bench printed no BENCH line"))?;
+    serde_json::from_str(line).map_err(|e| format!("{what} bench output: {e}"))
 }
 
 /// The median of some timings (the list is sorted in place).

@@ -41,7 +41,10 @@ enum Cmd {
         target: Option<String>,
     },
     /// Measure the performance budgets and print one table (measured, budget, ok/over).
-    Bench,
+    Bench {
+        #[command(subcommand)]
+        only: Option<BenchOnly>,
+    },
     /// Install a release native host for this user, register it with every browser, build the extension.
     Install {
         /// Install under this home instead of $HOME (for trying it out, and for tests).
@@ -56,6 +59,20 @@ enum Cmd {
     },
 }
 
+#[derive(Subcommand)]
+enum BenchOnly {
+    /// Only the listing: S1-S3 against the emulator, or (with --portal and --token-file) the
+    /// core's listing, natively, against any portal endpoint.
+    Listing {
+        /// The portal API's base URL (e.g. a mock portal's http://127.0.0.1:PORT).
+        #[arg(long)]
+        portal: Option<String>,
+        /// A file holding the access token (sent as x-amz-sso_bearer_token).
+        #[arg(long)]
+        token_file: Option<std::path::PathBuf>,
+    },
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -63,7 +80,8 @@ fn main() {
         Cmd::Test { only } => test::run(&only),
         Cmd::Demo => demo::run(),
         Cmd::Fuzz { seconds, target } => fuzz::run(seconds, target),
-        Cmd::Bench => bench::run(),
+        Cmd::Bench { only: None } => bench::run(),
+        Cmd::Bench { only: Some(BenchOnly::Listing { portal, token_file }) } => bench::listing(portal, token_file),
         Cmd::Install { home } => install::install(home),
         Cmd::Uninstall { home } => install::uninstall(home),
     };

@@ -5,4 +5,5 @@
 pub mod lifecycle;
 pub mod picker;
 pub mod plan;
+pub mod remember;
 pub mod setup;

@@ -78,7 +78,12 @@ pub struct PlanInput {
 #[serde(rename_all = "camelCase")]
 pub struct PlanListing {
     pub accounts: Vec<AccountToName>,
+    #[serde(default)]
     pub failed: Vec<FailedAccountView>,
+    /// Listed from the portal just now ([`Listing::fresh`]); a listing remembered from an earlier
+    /// run is not, and a plan from it may name and add but never prune.
+    #[serde(default)]
+    pub fresh: bool,
 }
 
 impl From<&Listing> for PlanListing {
@@ -102,6 +107,7 @@ impl From<&Listing> for PlanListing {
                     code: f.code.clone(),
                 })
                 .collect(),
+            fresh: l.fresh,
         }
     }
 }
@@ -299,10 +305,10 @@ struct Owned<'a> {
 
 // Every lookup below uses one of these two map types (values index into a Vec), so the wasm
 // module carries two HashMap instantiations for the plan instead of ten (issue 16's size ceiling).
-type ByName<'a> = HashMap<&'a str, usize>;
+pub(crate) type ByName<'a> = HashMap<&'a str, usize>;
 type ByRole<'a> = HashMap<(&'a str, &'a str), usize>;
 
-fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> ByName<'a> {
+pub(crate) fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> ByName<'a> {
     let mut map = ByName::new();
     for (i, n) in names.enumerate() {
         map.entry(n).or_insert(i);
@@ -318,8 +324,15 @@ fn index_by_role<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> ByRole<
     map
 }
 
-/// Makes the plan. Fails only on a template that cannot be used.
+/// Makes the plan. Fails on a template that cannot be used, and on a prune asked of a listing
+/// that is not fresh.
 pub fn make_plan(input: &PlanInput) -> Result<SyncPlan, crate::error::Error> {
+    if input.prune && !input.listing.fresh {
+        return Err(crate::error::Error::InvalidInput {
+            field: "prune".into(),
+            reason: "only a fresh listing can say which roles are gone; list the accounts again".into(),
+        });
+    }
     let session = input.session_name.as_str();
     let own = input.sessions.iter().find(|s| s.name == session);
     let own_profiles = own.map(|s| s.profiles.as_slice()).unwrap_or(&[]);

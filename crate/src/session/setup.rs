@@ -21,6 +21,30 @@ pub struct Portal {
     /// `region` for this portal's new profiles; none means the person's default, else `region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_region: Option<String>,
+    /// Listing this portal again in the background, at sign-in and on a schedule.
+    #[serde(default, skip_serializing_if = "AutoSync::is_off")]
+    pub auto_sync: AutoSync,
+}
+
+/// What a background listing of a portal does with roles that are new since the last listing.
+/// It never removes anything: removing waits for the person's review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum AutoSync {
+    /// No background listing.
+    #[default]
+    Off,
+    /// List, and tell the person how many roles are new.
+    Notify,
+    /// List, add the new roles' profiles, and tell the person.
+    Add,
+}
+
+impl AutoSync {
+    pub fn is_off(&self) -> bool {
+        *self == AutoSync::Off
+    }
 }
 
 /// Checks a portal as typed; the error's field is the form field to show it next to.
@@ -40,6 +64,7 @@ pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
         start_url,
         region,
         profile_region: portal.profile_region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
+        auto_sync: portal.auto_sync,
     };
     if let Some(r) = &trimmed.profile_region {
         fields::region("profileRegion", r)?;
@@ -257,8 +282,17 @@ mod tests {
             start_url: "https://acme.awsapps.com/start".into(),
             region: "eu-west-1".into(),
             profile_region: None,
+            auto_sync: AutoSync::Off,
         };
         assert_eq!(check_portal(&ok).unwrap().session_name, "acme");
+        // The background sync setting passes through as chosen; an unknown one is refused.
+        let add = Portal { auto_sync: AutoSync::Add, ..ok.clone() };
+        assert_eq!(check_portal(&add).unwrap().auto_sync, AutoSync::Add);
+        assert!(serde_json::from_value::<Portal>(serde_json::json!({
+            "sessionName": "a", "startUrl": "https://a.awsapps.com/start", "region": "eu-west-1", "autoSync": "always"
+        }))
+        .is_err());
+        assert!(!serde_json::to_string(&ok).unwrap().contains("autoSync"), "off is not stored");
         let field_of = |p: Portal| match check_portal(&p) {
             Err(Error::InvalidInput { field, .. }) => field,
             other => panic!("expected invalid input, got {other:?}"),

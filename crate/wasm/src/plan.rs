@@ -5,6 +5,7 @@ use ssobridge_core::fields;
 use ssobridge_core::lifecycle::{self, OwnedTab, WaitingDeviceLogin};
 use ssobridge_core::plan::{self, PlanInput};
 use ssobridge_core::regions;
+use ssobridge_core::remember;
 use ssobridge_core::setup::{Portal, PortalDomain};
 use wasm_bindgen::prelude::*;
 
@@ -108,4 +109,26 @@ pub fn badge_for(
 ) -> Result<JsValue, JsValue> {
     let expiries: Vec<u64> = expiries_ms.iter().map(|&t| t as u64).collect();
     to_js(&lifecycle::badge_for(&expiries, now_ms as u64))
+}
+
+/// What to keep of a finished listing (`listing`: the core's Listing) and the roles added and
+/// removed since `previous`, the one kept last time.
+#[wasm_bindgen(js_name = rememberListing, unchecked_return_type = "Remembered")]
+pub fn remember_listing(
+    #[wasm_bindgen(unchecked_param_type = "RememberedListing | null | undefined")] previous: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Listing | PlanListing")] listing: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let previous: Option<remember::RememberedListing> = from_js(previous, "previous")?;
+    let listing: plan::PlanListing = from_js(listing, "listing")?;
+    to_js(&remember::remember(previous.as_ref(), &listing, now_ms as u64))
+}
+
+/// When to list a portal with background sync again (`listedAtMs`: its last listing, if any).
+#[wasm_bindgen(js_name = nextSyncAtMs)]
+pub fn next_sync_at_ms(
+    #[wasm_bindgen(js_name = "listedAtMs")] listed_at_ms: Option<f64>,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> f64 {
+    remember::next_sync_at_ms(listed_at_ms.map(|t| t as u64), now_ms as u64) as f64
 }

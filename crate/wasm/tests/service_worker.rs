@@ -116,9 +116,14 @@ async fn device_login_then_listing_in_a_service_worker() {
     assert!(accounts.length() > 0);
     assert_eq!(failed.length(), 0);
     let first = events.get(0);
-    assert_eq!(get_str(&first, "type"), "accountsTotal");
-    assert_eq!(get(&first, "total").as_f64(), Some(accounts.length() as f64));
+    assert_eq!(get_str(&first, "type"), "accountsPage");
+    let announced: js_sys::Array = get(&first, "accounts").dyn_into().unwrap();
+    assert_eq!(announced.length(), accounts.length(), "one page of accounts");
+    assert_eq!(get(&first, "last").as_bool(), Some(true));
+    // One page, then one event per account, each with its roles.
     assert_eq!(events.length(), accounts.length() + 1);
+    assert_eq!(get_str(&events.get(1), "type"), "accountListed");
+    assert!(js_sys::Array::is_array(&get(&events.get(1), "roles")));
     let roles: js_sys::Array = get(&accounts.get(0), "roles").dyn_into().unwrap();
     assert!(roles.length() > 0);
 }

@@ -1,18 +1,22 @@
 // Accounts, roles and the profiles made from them: list through the core (progress streamed to
-// the popup), name with the person's template, and hand the chosen profiles to the native host.
+// the popup, the last complete listing remembered and shown at once), name with the person's
+// template, and hand the chosen profiles to the native host.
 import * as core from './core.js';
 import { tokens } from './vault.js';
 import { loadSettings, loadPortals } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
 import { targetsFor, recordResults, timeoutFor } from './targets.js';
+import * as remembered from './remembered.js';
+import { roleViews, accountViews, failedViews } from './listing-view.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
-/** @type {(sessionName: string, listing: object) => void} */
+/** @typedef {import('./listing-view.js').ListingView} ListingView */
+/** @type {(sessionName: string, listing: ListingView) => void} */
 let progress = () => {};
 
-/** @param {import('./host.js').HostClient} h @param {(sessionName: string, listing: object) => void} onProgress */
+/** @param {import('./host.js').HostClient} h @param {(sessionName: string, listing: ListingView) => void} onProgress */
 export function init(h, onProgress) {
   host = h;
   progress = onProgress;
@@ -20,6 +24,8 @@ export function init(h, onProgress) {
 
 /** The last finished listing per session (the core's Listing), for planning without listing again. @type {Map<string, any>} */
 const listed = new Map();
+/** The last finished view per session, while the worker lives: shown again at once, with no plan to make. @type {Map<string, ListingView>} */
+const lastViews = new Map();
 
 /** @param {string} name */
 async function login(name) {
@@ -31,19 +37,21 @@ async function login(name) {
 /**
  * What the core plans from: the listing, the host's status of EVERY session, the settings and
  * the person's choices. The rules (names, clashes, takeovers, what prune may remove) are the core's.
+ * `status`: the host's status when the caller already has it (one listing asks once).
  * @param {string} name @param {any} listing
  * @param {{ selection?: any[] | null, prune?: boolean, names?: any[], takeover?: string[] }} choices
+ * @param {Promise<any>} [status]
  */
-async function planFor(name, listing, choices) {
-  const [settings, portals, status] = await Promise.all([loadSettings(), loadPortals(), host.request('status', {})]);
+async function planFor(name, listing, choices, status) {
+  const [settings, portals, st] = await Promise.all([loadSettings(), loadPortals(), status ?? host.request('status', {})]);
   const portal = portals.find((p) => p.sessionName === name);
   if (!portal) throw new CodedError('unknown_session', `no portal named ${name}`, 'sessionName');
   const selection = choices.selection == null ? null : choices.selection.map((r) => ({ accountId: String(r.accountId), roleName: String(r.roleName) }));
   return core.makePlan({
     sessionName: name,
     listing,
-    sessions: status.sessions,
-    otherProfiles: status.otherProfiles ?? [],
+    sessions: st.sessions,
+    otherProfiles: st.otherProfiles ?? [],
     template: settings.nameTemplate,
     region: core.profileRegion(portal.profileRegion ?? undefined, settings.defaultRegion, portal.region),
     output: settings.defaultOutput || null,
@@ -54,38 +62,108 @@ async function planFor(name, listing, choices) {
   });
 }
 
-/** What the picker shows for a plan: every listed role with its profile name and why it reads so. @param {any} plan @param {any} listing */
-function listingView(plan, listing) {
-  return {
-    roles: plan.profiles.map((/** @type {any} */ p) => ({
-      accountId: p.accountId,
-      accountName: p.accountName ?? p.accountId,
-      roleName: p.roleName,
-      profileName: p.name,
-      exists: p.state !== 'new',
-      state: p.state,
-      notes: p.notes ?? [],
-    })),
-    failed: listing.failed.map((/** @type {any} */ f) => ({ accountId: f.accountId, accountName: f.accountName, reason: f.message, code: f.code })),
-    done: listing.accounts.length,
-    total: listing.accounts.length + listing.failed.length,
-    finished: true,
-  };
-}
+/** Progress posts while a listing runs: at most this often (ms). */
+const POST_EVERY_MS = 200;
 
-/** Lists every account and role, naming each role's profile. @param {string} name */
+/**
+ * Lists every account and role, naming each role's profile. The remembered listing (if any) is
+ * posted at once and stays on show while the fresh one runs; without one, the fresh listing is
+ * posted as it fills. The reply is the fresh listing with what changed since the remembered one.
+ * @param {string} name @returns {Promise<ListingView>}
+ */
 export async function listAccounts(name) {
   const l = await login(name);
   return keepAlive(async () => {
-    const listing = await core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
-      if (event.type === 'accountsTotal') progress(name, { done: 0, total: event.total });
-      else progress(name, { done: event.done, total: event.total });
-    }, null);
+    // One status for the whole listing: the names of its progress posts need not be newer.
+    const status = host.request('status', {});
+    status.catch(() => {});
+    let before = await remembered.load(name);
+    /** @type {ListingView | null} */
+    let shown = null;
+    const last = lastViews.get(name);
+    if (before && last && last.listedAt === before.listedAtMs) {
+      // The same listing as the remembered one, already named: no host status, no plan.
+      shown = { ...last, source: 'remembered', done: 0, finished: false, changes: null };
+      progress(name, shown);
+    } else if (before) {
+      try {
+        const plan = await planFor(name, { accounts: before.accounts, failed: [], fresh: false }, { selection: null }, status);
+        const all = new Map(before.accounts.map((/** @type {any} */ a) => [a.accountId, null]));
+        // Its accounts all listed (last time); done/total follow the fresh listing under way.
+        shown = { ...view(accountViews(before.accounts, all), roleViews(plan), 'remembered', before.listedAtMs), done: 0, finished: false };
+        progress(name, shown);
+      } catch (e) {
+        // A stored listing the core cannot read (or no host to name it): list as if none was kept.
+        if (/** @type {any} */ (e)?.name === 'SsoBridgeError') before = null;
+        else throw e;
+      }
+    }
+
+    /** @type {any[]} */ const accounts = [];
+    /** @type {Map<string, { code: string, message: string } | null>} */ const finished = new Map();
+    /** @type {Map<string, string[]>} */ const roles = new Map();
+    let pagesDone = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */ let timer;
+    let posting = Promise.resolve();
+    const post = async () => {
+      timer = undefined;
+      const total = pagesDone || accounts.length ? accounts.length : null;
+      if (shown) {
+        // The remembered listing stays; only the fresh listing's progress moves.
+        shown = { ...shown, done: finished.size, total: total ?? shown.total };
+        progress(name, shown);
+        return;
+      }
+      const sofar = accounts.filter((a) => roles.has(a.accountId)).map((a) => ({ ...a, roles: roles.get(a.accountId) }));
+      const plan = await planFor(name, { accounts: sofar, failed: [], fresh: false }, { selection: null }, status);
+      const v = view(accountViews(accounts, finished), roleViews(plan), 'fresh', Date.now());
+      progress(name, { ...v, total, done: finished.size, finished: false });
+    };
+    const schedule = () => {
+      timer ??= setTimeout(() => {
+        posting = posting.then(post).catch(() => {});
+      }, POST_EVERY_MS);
+    };
+
+    let listing;
+    try {
+      listing = await core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
+        if (event.type === 'accountsPage') {
+          accounts.push(...event.accounts);
+          pagesDone ||= event.last;
+        } else if (event.type === 'accountListed') {
+          finished.set(event.accountId, null);
+          roles.set(event.accountId, event.roles);
+        } else if (event.type === 'accountFailed') {
+          finished.set(event.accountId, { code: event.code, message: event.message });
+        }
+        schedule();
+      }, null);
+    } finally {
+      clearTimeout(timer);
+      await posting;
+    }
     listed.set(name, listing);
-    const view = listingView(await planFor(name, listing, { selection: null }), listing);
-    progress(name, view);
-    return view;
+    const listedAt = Date.now();
+    const { remembered: keep, changes } = core.rememberListing(before, listing, listedAt);
+    await remembered.save(name, keep);
+    const plan = await planFor(name, listing, { selection: null }, status);
+    for (const f of listing.failed) finished.set(f.accountId, { code: f.code, message: f.message });
+    const final = { ...view(accountViews(accounts, finished), roleViews(plan), 'fresh', listedAt), changes: changes ?? null };
+    if (keep) lastViews.set(name, final);
+    else lastViews.delete(name);
+    progress(name, final);
+    return final;
   });
+}
+
+/**
+ * @param {import('./listing-view.js').AccountView[]} accounts @param {import('./listing-view.js').RoleView[]} roles
+ * @param {'remembered' | 'fresh'} source @param {number} listedAt @returns {ListingView}
+ */
+function view(accounts, roles, source, listedAt) {
+  const done = accounts.filter((a) => a.state !== 'pending').length;
+  return { accounts, roles, done, total: accounts.length, finished: true, source, listedAt, changes: null, failed: failedViews(accounts) };
 }
 
 /**

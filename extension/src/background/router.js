@@ -5,6 +5,7 @@ import * as sessions from './sessions.js';
 import * as profiles from './profiles.js';
 import { loadPortals, savePortals, loadSettings, saveSettings } from './settings.js';
 import { viewState } from './view.js';
+import * as autosync from './autosync.js';
 import { CodedError } from './host.js';
 
 /**
@@ -72,6 +73,16 @@ export async function handle(msg, sender, ctx) {
     case 'discoverTargets':
       // The WSL distributions the host finds (Windows only), for the options page.
       return ctx.host.request('discoverTargets', {});
+    case 'setAutoSync': {
+      // The core checks the whole portal (autoSync: off | notify | add); the schedule follows.
+      const portals = await loadPortals();
+      const portal = portals.find((p) => p.sessionName === msg.sessionName);
+      if (!portal) throw new CodedError('unknown_session', `no portal named ${String(msg.sessionName)}`, 'sessionName');
+      const checked = core.checkPortal({ ...portal, autoSync: msg.autoSync });
+      await savePortals(portals.map((p) => (p === portal ? checked : p)));
+      await autosync.schedule(checked.sessionName);
+      return after(checked);
+    }
     case 'getSettings':
       return loadSettings();
     case 'saveSettings':

@@ -7,6 +7,7 @@ import { loadPortals, savePortals, loadSettings } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
 import { targetsFor, recordResults, timeoutFor, forgetTargets } from './targets.js';
+import * as remembered from './remembered.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -272,7 +273,7 @@ export async function removePortal(name, removeProfiles, dryRun) {
   if (login) await core.logoutAtPortal(login).catch(() => {});
   const record = await logins.get(name);
   if (record?.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
-  await Promise.all([tokens.set(name, undefined), logins.set(name, undefined), registrations.set(name, undefined), errors.set(name, undefined)]);
+  await Promise.all([tokens.set(name, undefined), logins.set(name, undefined), registrations.set(name, undefined), errors.set(name, undefined), remembered.forget(name)]);
   await Promise.all([chrome.alarms.clear(`refresh:${name}`), chrome.alarms.clear(`pkce:${name}`)]);
   const targets = await targetsFor(name);
   const result = await host.request('removeSession', { sessionName: name, removeProfiles, dryRun: false, targets }, timeoutFor(targets));

@@ -144,7 +144,7 @@ export async function loadPortals() {
   const out = [];
   for (const p of portals) {
     try {
-      out.push(checkPortal({ sessionName: p?.sessionName, startUrl: p?.startUrl, region: p?.region, profileRegion: p?.profileRegion ?? null }));
+      out.push(checkPortal({ sessionName: p?.sessionName, startUrl: p?.startUrl, region: p?.region, profileRegion: p?.profileRegion ?? null, autoSync: p?.autoSync ?? 'off' }));
     } catch {
       // not a portal a person could have added
     }

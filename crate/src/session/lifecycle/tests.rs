@@ -44,7 +44,13 @@ fn a_remembered_tab_stays_ours_for_the_same_approval() {
 }
 
 fn portal(name: &str, url: &str) -> Portal {
-    Portal { session_name: name.into(), start_url: url.into(), region: "eu-west-1".into(), profile_region: None }
+    Portal {
+        session_name: name.into(),
+        start_url: url.into(),
+        region: "eu-west-1".into(),
+        profile_region: None,
+        auto_sync: Default::default(),
+    }
 }
 
 #[test]

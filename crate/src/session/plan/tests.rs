@@ -41,7 +41,7 @@ fn input(
 ) -> PlanInput {
     PlanInput {
         session_name: session_name.into(),
-        listing: (&Listing { accounts, failed, stats: ListingStats::default() }).into(),
+        listing: (&Listing { accounts, failed, stats: ListingStats::default(), fresh: true }).into(),
         sessions: sessions.iter().map(PlanSession::from).collect(),
         other_profiles: vec![],
         template: DEFAULT_TEMPLATE.into(),
@@ -184,4 +184,17 @@ fn the_profile_region_follows_the_portal() {
     assert_eq!(profile_region(None, "us-west-2", "ap-northeast-1"), "us-west-2");
     assert_eq!(profile_region(Some("eu-west-1"), "us-west-2", "ap-northeast-1"), "eu-west-1");
     assert_eq!(profile_region(Some(" "), "", "ap-northeast-1"), "ap-northeast-1");
+}
+
+#[test]
+fn a_remembered_listing_never_prunes() {
+    let mut i = input("dev", vec![], vec![], vec![session("dev", vec![])]);
+    i.listing.fresh = false;
+    i.prune = true;
+    let err = make_plan(&i).unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(err.to_string().contains("prune"), "{err}");
+    // Naming and adding from it is fine.
+    i.prune = false;
+    assert!(make_plan(&i).is_ok());
 }
