@@ -11,7 +11,9 @@ use crate::setup::{portal_page, Portal, PortalDomain};
 
 pub mod badge;
 pub mod device_pages;
+pub mod waits;
 pub use badge::{badge_for, Badge, BadgeTone};
+pub use waits::Wait;
 pub use device_pages::{device_page_host, is_device_page, signin_host, SIGNIN_DEVICE_PATH};
 
 /// Refresh this long before the access token expires: earlier than botocore's own refresh

@@ -109,3 +109,20 @@ pub fn badge_for(
     let expiries: Vec<u64> = expiries_ms.iter().map(|&t| t as u64).collect();
     to_js(&lifecycle::badge_for(&expiries, now_ms as u64))
 }
+
+/// The wait named `kind` (`signIn`, `listing`), or `invalid_input`.
+fn wait_named(kind: &str) -> Result<lifecycle::Wait, JsValue> {
+    lifecycle::Wait::from_name(kind).ok_or_else(|| crate::convert::js_error("invalid_input", "unknown wait", &[]))
+}
+
+/// How long the worker waits for AWS's first answer in the wait `kind` (`signIn`, `listing`).
+#[wasm_bindgen(js_name = waitLimitMs)]
+pub fn wait_limit_ms(kind: &str) -> Result<u32, JsValue> {
+    Ok(wait_named(kind)?.limit_ms())
+}
+
+/// The error code a wait ends with: `errorCode` null when it timed out, else the call's code.
+#[wasm_bindgen(js_name = waitOutcome)]
+pub fn wait_outcome(kind: &str, #[wasm_bindgen(js_name = "errorCode")] error_code: Option<String>) -> Result<String, JsValue> {
+    Ok(wait_named(kind)?.outcome(error_code.as_deref()))
+}

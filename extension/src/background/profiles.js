@@ -5,6 +5,7 @@ import { tokens } from './vault.js';
 import { loadSettings, loadPortals } from './settings.js';
 import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
+import { withinWait } from './waits.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -76,10 +77,12 @@ function listingView(plan, listing) {
 export async function listAccounts(name) {
   const l = await login(name);
   return keepAlive(async () => {
-    const listing = await core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
+    // Until the portal names its accounts, a wait with the core's limit; then as long as it takes.
+    const listing = await withinWait('listing', (answered) => core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
+      answered();
       if (event.type === 'accountsTotal') progress(name, { done: 0, total: event.total });
       else progress(name, { done: event.done, total: event.total });
-    }, null);
+    }, null));
     listed.set(name, listing);
     const view = listingView(await planFor(name, listing, { selection: null }), listing);
     progress(name, view);

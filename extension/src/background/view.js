@@ -43,7 +43,8 @@ function loginView(login) {
     const s = login.state;
     return { flow: 'device', phase: s.state, userCode: s.userCode ?? null, verificationUri: s.verificationUri ?? null, expiresAt: s.expiresAtMs ?? null };
   }
-  return { flow: 'pkce', phase: 'waitingForUser' };
+  // `pending` is null until AWS answered and the sign-in page opened.
+  return { flow: 'pkce', phase: login.pending ? 'waitingForUser' : 'registering' };
 }
 
 /** @param {import('./host.js').HostClient} host */
