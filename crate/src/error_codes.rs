@@ -2,15 +2,12 @@
 //! that each has a message in every locale of the extension (xtask's `locales` check), and the
 //! tests below keep the list complete, so a new code cannot reach the UI as developer text.
 
-use crate::error::Error;
-use crate::lifecycle::waits::WAIT_CODES;
-use crate::protocol::ErrorCode;
-
-/// Codes of [`Error`] that only steer the device flow's poll loop and never reach a person.
+/// Codes of [`crate::error::Error`] that only steer the device flow's poll loop and never reach a person.
 pub const INTERNAL_CODES: [&str; 2] = ["authorization_pending", "slow_down"];
 
-/// The person-facing codes: [`Error::code`] (minus [`INTERNAL_CODES`]), the protocol's
-/// [`ErrorCode::ALL`] (what the host answers), and the ends of a wait ([`WAIT_CODES`]).
+/// The person-facing codes: [`crate::error::Error::code`] (minus [`INTERNAL_CODES`]), the
+/// protocol's [`crate::protocol::ErrorCode::ALL`] (what the host answers), and the ends of a wait
+/// ([`crate::lifecycle::waits::WAIT_CODES`]).
 pub const ALL_CODES: &[&str] = &[
     // Error::code()
     "expired_token",
@@ -55,6 +52,9 @@ pub const ALL_CODES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
+    use crate::lifecycle::waits::WAIT_CODES;
+    use crate::protocol::ErrorCode;
     use std::collections::BTreeSet;
 
     /// One value of every [`Error`] variant. The match below has no wildcard: a new variant does

@@ -30,7 +30,7 @@ export const t = (key, subs) => chrome.i18n.getMessage(key, subs);
  * @param {any} e
  */
 export function errorText(e) {
-  const code = typeof e?.code === 'string' ? e.code : 'internal';
+  const code = String(e?.code ?? 'internal');
   return t(`err_${code}`) || t('err_generic', [code]);
 }
 

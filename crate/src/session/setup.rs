@@ -303,7 +303,12 @@ mod tests {
         };
         let fields: Vec<String> = check_portal_fields(&all_wrong).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["startUrl", "region", "sessionName", "profileRegion"]);
-        let empty = Portal { session_name: String::new(), start_url: String::new(), region: String::new(), profile_region: None };
+        let empty = Portal {
+            session_name: String::new(),
+            start_url: String::new(),
+            region: String::new(),
+            profile_region: None,
+        };
         let fields: Vec<String> = check_portal_fields(&empty).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["startUrl", "region", "sessionName"]);
         // The first one is what check_portal reports.

@@ -123,6 +123,9 @@ pub fn wait_limit_ms(kind: &str) -> Result<u32, JsValue> {
 
 /// The error code a wait ends with: `errorCode` null when it timed out, else the call's code.
 #[wasm_bindgen(js_name = waitOutcome)]
-pub fn wait_outcome(kind: &str, #[wasm_bindgen(js_name = "errorCode")] error_code: Option<String>) -> Result<String, JsValue> {
+pub fn wait_outcome(
+    kind: &str,
+    #[wasm_bindgen(js_name = "errorCode")] error_code: Option<String>,
+) -> Result<String, JsValue> {
     Ok(wait_named(kind)?.outcome(error_code.as_deref()))
 }

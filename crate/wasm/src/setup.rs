@@ -27,7 +27,11 @@ pub fn check_portal(#[wasm_bindgen(unchecked_param_type = "Portal")] portal: JsV
         Err(errors) => {
             let names: js_sys::Array = errors.iter().map(|e| JsValue::from(e.field.as_str())).collect();
             let first = &errors[0];
-            Err(js_error("invalid_input", &first.to_string(), &[("field", first.field.as_str().into()), ("fields", names.into())]))
+            Err(js_error(
+                "invalid_input",
+                &first.to_string(),
+                &[("field", first.field.as_str().into()), ("fields", names.into())],
+            ))
         }
     }
 }

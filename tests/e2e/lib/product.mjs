@@ -11,11 +11,12 @@ import { startEmulator } from './emulator.mjs';
 export const SESSION = 'demo';
 
 /**
- * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean }} [opts]
+ * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean, env?: Record<string, string> }} [opts]
+ *   `env`: for the browser, e.g. `{ LANGUAGE: 'ja', LANG: 'ja_JP.UTF-8' }` for a Japanese one
  */
 export async function startProduct(opts = {}) {
   const emu = await startEmulator(opts.emulator);
-  const browser = await launch({ withHost: true, headless: opts.headless });
+  const browser = await launch({ withHost: true, headless: opts.headless, env: opts.env });
   const options = await browser.context.newPage();
   await options.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   await options.locator('input[name="oidc"]').waitFor({ state: 'attached' });

@@ -31,12 +31,56 @@ pub fn check() -> Result {
             }
         }
     }
+    missing.extend(developer_text(&root().join("extension/src"))?);
     if missing.is_empty() {
-        eprintln!("locales: all {} error codes have en and ja messages", codes.len());
+        eprintln!(
+            "locales: all {} error codes have en and ja messages; no page shows an error's own text",
+            codes.len()
+        );
         Ok(())
     } else {
         Err(format!("error codes without a message in extension/_locales (add them):\n  {}", missing.join("\n  ")))
     }
+}
+
+/// The pages a person reads (popup, options) show an error through `errorText`/`fieldErrorText`
+/// (its `err_<code>` message), never the error's `.message`: that is English written for logs.
+const VIEW_SCRIPTS: [&str; 3] = ["popup.js", "options.js", "popup"];
+
+fn developer_text(src: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for name in VIEW_SCRIPTS {
+        let path = src.join(name);
+        let files = if path.is_dir() {
+            fs::read_dir(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect()
+        } else {
+            vec![path]
+        };
+        for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "js")) {
+            let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            found.extend(
+                shown_messages(&text)
+                    .into_iter()
+                    .map(|line| format!("{}:{line}: shows an error's `.message` (use errorText)", file.display())),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Line numbers that read an error's `.message` (not `messages`, not `chrome.i18n.getMessage`).
+fn shown_messages(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.match_indices(".message")
+                .any(|(i, _)| !line[i + ".message".len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// Codes in the extension's JS: the first argument of `new XxxError(` (not the built-in error
@@ -110,6 +154,12 @@ fn quoted(s: &str, q: char) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_error_text_shown_on_a_page() {
+        let js = "slot.textContent = err.message;\nconst t = chrome.i18n.getMessage('x');\nfor (const m of e.messages) {}\nok(errorText(e));\n";
+        assert_eq!(shown_messages(js), [1]);
+    }
 
     #[test]
     fn finds_the_codes_js_throws() {

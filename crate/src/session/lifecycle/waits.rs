@@ -22,7 +22,8 @@ pub const SIGN_IN_ANSWER_MS: u32 = 20_000;
 pub const LISTING_ANSWER_MS: u32 = 20_000;
 
 /// The codes a wait ends with besides the call's own error (each has an `err_<code>` message).
-pub const WAIT_CODES: [&str; 4] = ["sign_in_no_answer", "sign_in_unreachable", "listing_no_answer", "listing_unreachable"];
+pub const WAIT_CODES: [&str; 4] =
+    ["sign_in_no_answer", "sign_in_unreachable", "listing_no_answer", "listing_unreachable"];
 
 impl Wait {
     /// The wait named by the extension (`signIn`, `listing`).
