@@ -272,7 +272,7 @@ form.addEventListener('submit', async (ev) => {
     byId('add-portal').removeAttribute('open');
   } catch (e) {
     const err = /** @type {any} */ (e);
-    const fields = (err.fields ?? (err.field ? [err.field] : [])).filter((/** @type {string} */ f) => form.querySelector(`.field-error[data-field="${f}"]`));
+    const fields = String(err.fields ?? err.field ?? '').split(',').filter((/** @type {string} */ f) => form.querySelector(`.field-error[data-field="${f}"]`));
     if (fields.length === 0) return fail(e);
     for (const f of fields) setFieldError(f, fieldErrorText(f, err));
     input(form, fields[0]).focus();

@@ -110,22 +110,31 @@ pub fn badge_for(
     to_js(&lifecycle::badge_for(&expiries, now_ms as u64))
 }
 
-/// The wait named `kind` (`signIn`, `listing`), or `invalid_input`.
-fn wait_named(kind: &str) -> Result<lifecycle::Wait, JsValue> {
-    lifecycle::Wait::from_name(kind).ok_or_else(|| crate::convert::js_error("invalid_input", "unknown wait", &[]))
+/// A wait with a limit (the core's `lifecycle::Wait`): `WaitKind.SignIn`, `WaitKind.Listing`.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum WaitKind {
+    SignIn,
+    Listing,
 }
 
-/// How long the worker waits for AWS's first answer in the wait `kind` (`signIn`, `listing`).
+impl From<WaitKind> for lifecycle::Wait {
+    fn from(kind: WaitKind) -> Self {
+        match kind {
+            WaitKind::SignIn => lifecycle::Wait::SignIn,
+            WaitKind::Listing => lifecycle::Wait::Listing,
+        }
+    }
+}
+
+/// How long the worker waits for AWS's first answer in this wait.
 #[wasm_bindgen(js_name = waitLimitMs)]
-pub fn wait_limit_ms(kind: &str) -> Result<u32, JsValue> {
-    Ok(wait_named(kind)?.limit_ms())
+pub fn wait_limit_ms(kind: WaitKind) -> u32 {
+    lifecycle::Wait::from(kind).limit_ms()
 }
 
 /// The error code a wait ends with: `errorCode` null when it timed out, else the call's code.
 #[wasm_bindgen(js_name = waitOutcome)]
-pub fn wait_outcome(
-    kind: &str,
-    #[wasm_bindgen(js_name = "errorCode")] error_code: Option<String>,
-) -> Result<String, JsValue> {
-    Ok(wait_named(kind)?.outcome(error_code.as_deref()))
+pub fn wait_outcome(kind: WaitKind, #[wasm_bindgen(js_name = "errorCode")] error_code: Option<String>) -> String {
+    lifecycle::Wait::from(kind).outcome(error_code.as_deref())
 }

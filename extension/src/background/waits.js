@@ -6,6 +6,7 @@ import * as core from './core.js';
 import { CodedError } from './host.js';
 
 const TIMED_OUT = Symbol('timed out');
+const KINDS = { signIn: core.WaitKind.SignIn, listing: core.WaitKind.Listing };
 
 /**
  * Runs `start` and waits until it settles or calls `answered` (the first answer came; the rest
@@ -19,7 +20,7 @@ export async function withinWait(kind, start) {
   /** @type {(reason: unknown) => void} */
   let timeOut = () => {};
   const limit = new Promise((_, reject) => (timeOut = reject));
-  const timer = setTimeout(() => timeOut(TIMED_OUT), core.waitLimitMs(kind));
+  const timer = setTimeout(() => timeOut(TIMED_OUT), core.waitLimitMs(KINDS[kind]));
   try {
     return await Promise.race([start(() => clearTimeout(timer)), /** @type {Promise<never>} */ (limit)]);
   } catch (e) {
@@ -36,7 +37,7 @@ export async function withinWait(kind, start) {
 export function waitError(kind, e) {
   const err = /** @type {any} */ (e);
   if (e !== TIMED_OUT && typeof err?.code !== 'string') return e;
-  const code = core.waitOutcome(kind, e === TIMED_OUT ? null : err.code);
+  const code = core.waitOutcome(KINDS[kind], e === TIMED_OUT ? null : err.code);
   if (e !== TIMED_OUT && code === err.code) return e;
-  return new CodedError(code, e === TIMED_OUT ? `${kind}: no answer within ${core.waitLimitMs(kind)} ms` : `${kind}: ${err.message}`);
+  return new CodedError(code, e === TIMED_OUT ? `${kind}: no answer within ${core.waitLimitMs(KINDS[kind])} ms` : `${kind}: ${err.message}`);
 }

@@ -26,15 +26,6 @@ pub const WAIT_CODES: [&str; 4] =
     ["sign_in_no_answer", "sign_in_unreachable", "listing_no_answer", "listing_unreachable"];
 
 impl Wait {
-    /// The wait named by the extension (`signIn`, `listing`).
-    pub fn from_name(name: &str) -> Option<Wait> {
-        match name {
-            "signIn" => Some(Wait::SignIn),
-            "listing" => Some(Wait::Listing),
-            _ => None,
-        }
-    }
-
     /// How long to wait for the first answer.
     pub fn limit_ms(self) -> u32 {
         match self {
@@ -63,9 +54,8 @@ mod tests {
 
     #[test]
     fn each_wait_has_a_limit_and_names_what_probably_happened() {
-        assert_eq!(Wait::from_name("signIn").map(Wait::limit_ms), Some(SIGN_IN_ANSWER_MS));
-        assert_eq!(Wait::from_name("listing").map(Wait::limit_ms), Some(LISTING_ANSWER_MS));
-        assert_eq!(Wait::from_name("other"), None);
+        assert_eq!(Wait::SignIn.limit_ms(), SIGN_IN_ANSWER_MS);
+        assert_eq!(Wait::Listing.limit_ms(), LISTING_ANSWER_MS);
         assert_eq!(Wait::SignIn.outcome(None), "sign_in_no_answer");
         assert_eq!(Wait::Listing.outcome(None), "listing_no_answer");
         assert_eq!(Wait::SignIn.outcome(Some("network")), "sign_in_unreachable");
