@@ -86,7 +86,9 @@ function renderPortals() {
     ...state.portals.map((/** @type {any} */ p) => {
       const token = p.token;
       const valid = token && token.expiresAt > Date.now();
-      const stateText = p.login ? t('signingIn') : valid ? t('validFor', [timeLeft(token.expiresAt - Date.now())]) : token ? t('expired') : t('signedOut');
+      // A session that renews itself has no end the extension knows: say so, never the hour of
+      // its current access token.
+      const stateText = p.login ? t('signingIn') : valid && token.refreshable ? t('signedInRenews') : valid ? t('validFor', [timeLeft(token.expiresAt - Date.now())]) : token ? t('expired') : t('signedOut');
       // After a failed sign-in the same button says Retry.
       const retry = p.error && p.error.code !== 'cancelled' && !token;
       const actions = [
@@ -104,6 +106,7 @@ function renderPortals() {
           el('span', { class: 'portal-state', 'data-state': p.error ? 'error' : valid ? 'valid' : token ? 'expired' : 'none' }, [stateText]),
         ]),
         el('div', { class: 'portal-url' }, [`${p.startUrl} · ${p.region}`, p.profileRegion ? ` · ${t('portalProfileRegion', [p.profileRegion])}` : '']),
+        valid && token.refreshable ? el('div', { class: 'portal-url' }, [t('renewsHelp')]) : null,
         p.error ? el('div', { class: 'portal-error field-error' }, [errorText(p.error)]) : null,
         el('div', { class: 'portal-actions' }, actions),
       ]);

@@ -28,10 +28,14 @@ export async function viewState(host) {
   };
 }
 
-/** The core's rule (a refresh token and a live client registration). @param {any} login */
-function refreshable(login) {
+/**
+ * The core's rule (a refresh token and a live client registration): such a session renews its
+ * access token quietly, so its hour-long expiry is not the person's business.
+ * @param {any} login @param {number} [now]
+ */
+export function refreshable(login, now = Date.now()) {
   try {
-    return core.loginRefreshable(login, Date.now());
+    return core.loginRefreshable(login, now);
   } catch {
     return false; // a stored login of another shape (an older version's): sign in again
   }
