@@ -277,7 +277,8 @@ form.addEventListener('submit', async (ev) => {
     const err = /** @type {any} */ (e);
     const fields = String(err.fields ?? err.field ?? '').split(',').filter((/** @type {string} */ f) => form.querySelector(`.field-error[data-field="${f}"]`));
     if (fields.length === 0) return fail(e);
-    for (const f of fields) setFieldError(f, fieldErrorText(f, err));
+    // A region field's own check may have spoken already (the same words as on the options page).
+    for (const f of fields) if (!form.querySelector(`.field-error[data-field="${f}"]`)?.textContent) setFieldError(f, fieldErrorText(f, err));
     input(form, fields[0]).focus();
   }
 });
