@@ -133,8 +133,8 @@ pub fn wait_limit_ms(kind: WaitKind) -> u32 {
     lifecycle::Wait::from(kind).limit_ms()
 }
 
-/// The error code a wait ends with: `errorCode` null when it timed out, else the call's code.
+/// The error code a wait ends with: `errorCode` is `""` when it timed out, else the call's code.
 #[wasm_bindgen(js_name = waitOutcome)]
-pub fn wait_outcome(kind: WaitKind, #[wasm_bindgen(js_name = "errorCode")] error_code: Option<String>) -> String {
-    lifecycle::Wait::from(kind).outcome(error_code.as_deref())
+pub fn wait_outcome(kind: WaitKind, #[wasm_bindgen(js_name = "errorCode")] error_code: &str) -> String {
+    lifecycle::Wait::from(kind).outcome(Some(error_code).filter(|c| !c.is_empty()))
 }

@@ -18,17 +18,21 @@ pub fn suggest_session_name(
 }
 
 /// A portal as typed, trimmed and checked; throws `invalid_input` with the first wrong form
-/// `field`, and `fields`: every wrong field's name, comma-separated, so the form marks them all
-/// at once.
+/// `field`, and `fields`: every wrong field's name followed by a comma, so the form marks them
+/// all at once.
 #[wasm_bindgen(js_name = checkPortal, unchecked_return_type = "Portal")]
 pub fn check_portal(#[wasm_bindgen(unchecked_param_type = "Portal")] portal: JsValue) -> Result<JsValue, JsValue> {
     let portal: Portal = from_js(portal, "portal")?;
     match setup::check_portal_fields(&portal) {
         Ok(portal) => to_js(&portal),
         Err(errors) => {
-            let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            let mut names = String::new();
+            for e in &errors {
+                names.push_str(&e.field);
+                names.push(',');
+            }
             let first = &errors[0];
-            let extra = [("field", first.field.as_str().into()), ("fields", names.join(",").into())];
+            let extra = [("field", first.field.as_str().into()), ("fields", names.into())];
             Err(js_error("invalid_input", &first.to_string(), &extra))
         }
     }

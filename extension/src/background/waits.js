@@ -37,7 +37,7 @@ export async function withinWait(kind, start) {
 export function waitError(kind, e) {
   const err = /** @type {any} */ (e);
   if (e !== TIMED_OUT && typeof err?.code !== 'string') return e;
-  const code = core.waitOutcome(KINDS[kind], e === TIMED_OUT ? null : err.code);
+  const code = core.waitOutcome(KINDS[kind], e === TIMED_OUT ? '' : err.code);
   if (e !== TIMED_OUT && code === err.code) return e;
   return new CodedError(code, e === TIMED_OUT ? `${kind}: no answer within ${core.waitLimitMs(KINDS[kind])} ms` : `${kind}: ${err.message}`);
 }
