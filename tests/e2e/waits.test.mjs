@@ -1,6 +1,7 @@
 // Issue 13, "every wait has an end": behind a network that swallows traffic, "Sign in" (device
 // code and PKCE) shows progress and then, within the core's limit, a message that says what
-// probably happened with Retry, and Retry works once the network does; a listing whose portal
+// probably happened with Retry, and Retry works once the network does; a refused connection says
+// to check the region or a blocking proxy instead; a listing whose portal
 // does not answer ends in a message with Retry above the list, not "Listing accounts…" forever.
 // The limits themselves are the core's (crate/src/session/lifecycle/waits.rs, unit-tested);
 // here they are only bounded from above, generously.
@@ -68,6 +69,25 @@ for (const flow of /** @type {const} */ (['device', 'pkce'])) {
     }
   });
 }
+
+test('a sign-in whose endpoint refuses connections says to check the region or a blocking proxy', { timeout: 120_000 }, async () => {
+  const m = await messages('en');
+  // A port nothing listens on: connections are refused at once (what a wrong host looks like).
+  const gone = await startBlackhole();
+  await gone.close();
+  const product = await startProduct({ flow: 'device' });
+  try {
+    const { popup, browser, emu } = product;
+    await setOptions(browser.context, gone.url, emu.url, 'device');
+    await popup.bringToFront();
+    await portalRow(popup).locator('[data-action="signIn"]').click();
+    await portalRow(popup).locator('.portal-error').waitFor({ timeout: SIGN_IN_END_MS });
+    assert.equal(await portalRow(popup).locator('.portal-error').textContent(), m('err_sign_in_unreachable'));
+    assert.equal(await portalRow(popup).locator('[data-action="signIn"]').textContent(), m('retry'));
+  } finally {
+    await product.close();
+  }
+});
 
 test('a listing whose portal does not answer ends above the list with what probably happened and Retry', { timeout: 180_000 }, async () => {
   const m = await messages('en');
