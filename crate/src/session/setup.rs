@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use crate::endpoints::{partition_of, Endpoints};
 use crate::error::Error;
 use crate::fields;
-use crate::login::SessionConfig;
 use crate::names::{is_name_char, MAX_NAME_LEN};
 
 /// A configured access portal: one `[sso-session]` in `~/.aws/config`.
@@ -36,7 +35,11 @@ pub fn check_portal_fields(portal: &Portal) -> Result<Portal, Vec<fields::FieldE
     // A dual-stack portal's URL names its region: fill it in, and refuse a contradiction.
     let url_region = portal_page(&start_url).and_then(|p| p.region);
     let mut errors = Vec::new();
-    let mut check = |r: Result<(), fields::FieldError>| errors.extend(r.err());
+    let mut check = |r: Result<(), fields::FieldError>| {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    };
     check(fields::start_url("startUrl", &start_url));
     let region = match (portal.region.trim(), url_region) {
         ("", Some(r)) => r,
@@ -60,15 +63,7 @@ pub fn check_portal_fields(portal: &Portal) -> Result<Portal, Vec<fields::FieldE
         return Err(errors);
     }
     // What the field checks cannot see: the endpoints this portal resolves to.
-    let session = SessionConfig {
-        session_name: trimmed.session_name.clone(),
-        start_url: trimmed.start_url.clone(),
-        region: trimmed.region.clone(),
-        scopes: Vec::new(),
-        endpoints: None,
-        dual_stack: false,
-    };
-    match session.validate() {
+    match Endpoints::resolve(&trimmed.region, &trimmed.start_url, false, None) {
         Ok(_) => Ok(trimmed),
         Err(Error::InvalidInput { field, reason }) => Err(vec![fields::fail(field, reason)]),
         Err(e) => Err(vec![fields::fail("region", e.to_string())]),
