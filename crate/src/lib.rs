@@ -11,6 +11,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod aws;
 pub mod error;
+pub mod error_codes;
 pub mod fields;
 pub mod files;
 pub mod protocol;

@@ -1,5 +1,5 @@
 // The options page is a view over the settings the service worker keeps and validates.
-import { localize, t } from './i18n.js';
+import { localize, t, errorText, fieldErrorText } from './i18n.js';
 import { byId, ask, el } from './ui.js';
 import { fillRegionList, checkRegionField, watchRegionField } from './region-field.js';
 import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
@@ -18,9 +18,6 @@ field('defaultOutput').value = settings.defaultOutput;
 /** @type {HTMLInputElement} */ (form.querySelector(`input[name="loginFlow"][value="${settings.loginFlow}"]`)).checked = true;
 field('pruneDefault').checked = settings.pruneDefault;
 field('dualStack').checked = settings.dualStack === true;
-for (const elx of document.querySelectorAll('[data-i18n-placeholder]')) {
-  /** @type {HTMLInputElement} */ (elx).placeholder = t(elx.getAttribute('data-i18n-placeholder') ?? '');
-}
 void fillRegionList(/** @type {HTMLDataListElement} */ (byId('known-regions'))).catch(() => {});
 // Empty is allowed here: each portal's own region. Unknown but well-formed: a warning only.
 const defaultRegionSlots = {
@@ -32,6 +29,13 @@ watchRegionField(field('defaultRegion'), defaultRegionSlots);
 if (settings.defaultRegion) void checkRegionField(field('defaultRegion'), defaultRegionSlots);
 field('oidc').value = settings.endpoints?.oidc ?? '';
 field('portal').value = settings.endpoints?.portal ?? '';
+
+// A field's error goes as soon as the person changes the field.
+for (const slot of form.querySelectorAll('.field-error[data-field]')) {
+  const name = (slot.getAttribute('data-field') ?? '').replace(/^endpoints\./, '');
+  if (name === 'defaultRegion') continue; // the region check clears and sets its own slot
+  field(name)?.addEventListener('input', () => (slot.textContent = ''));
+}
 
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
@@ -54,8 +58,9 @@ form.addEventListener('submit', async (ev) => {
     byId('saved').textContent = t('saved');
   } catch (e) {
     const err = /** @type {any} */ (e);
-    const slot = form.querySelector(`.field-error[data-field="${err.field}"]`);
-    (slot ?? byId('saved')).textContent = err.message;
+    const slot = err.field && form.querySelector(`.field-error[data-field="${err.field}"]`);
+    if (slot) slot.textContent = fieldErrorText(err.field, err);
+    else byId('saved').textContent = errorText(err);
   }
 });
 
@@ -77,9 +82,7 @@ async function renderDomains() {
 }
 
 /** @param {any} e */
-function domainError(e) {
-  return (e?.code && t(`err_${e.code}`)) || String(e?.message ?? e);
-}
+const domainError = (e) => errorText(e);
 
 const domainForm = /** @type {HTMLFormElement} */ (byId('domain-form'));
 domainForm.addEventListener('submit', (ev) => {

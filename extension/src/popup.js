@@ -1,9 +1,11 @@
 // The popup is a view: it renders what the service worker reports and sends it the person's
 // clicks. It keeps no state of its own that outlives it (it closes whenever it loses focus).
-import { localize, t } from './i18n.js';
-import { el, byId, ask, shellCommands, timeLeft } from './ui.js';
+import { localize, t, errorText, fieldErrorText } from './i18n.js';
+import { el, byId, ask, shellCommands, timeLeft, copyButton } from './ui.js';
 import { fillRegionList, checkRegionField, watchRegionField } from './region-field.js';
 import { initPicker, openPicker, onListing, pickerApplied, pickerSession } from './popup/picker.js';
+import { showMessage, clearMessage, showListingError, clearListingError } from './popup/alerts.js';
+import { focusView, onEscape } from './popup/focus.js';
 
 localize(document);
 
@@ -26,16 +28,28 @@ function connect() {
 }
 connect();
 
+/** The view on screen; focus moves only when it changes. */
+let current = 'home';
 function show(/** @type {string} */ view) {
   for (const id of ['home', 'login', 'accounts', 'review', 'done']) byId(id).hidden = id !== view;
+  if (view !== 'accounts') clearListingError();
+  if (view === current) return;
+  current = view;
+  clearMessage();
+  focusView(view);
 }
 
-/** Shows an error in the header's status line. @param {any} e */
+/** An action failed: the person's words for it in the message area. @param {any} e */
 function fail(e) {
-  const status = byId('status');
-  status.textContent = e?.code ? t(`err_${e.code}`) || e.message : String(e?.message ?? e);
-  status.dataset.state = 'error';
+  showMessage(errorText(e));
 }
+
+// Escape goes back one view; a sign-in in progress is only cancelled by its Cancel button.
+onEscape(() => {
+  const back = { review: 'review-back', accounts: 'accounts-back', done: 'done-back' }[current];
+  if (back) byId(back).click();
+  else if (current === 'login') byId('login-cancel').focus();
+});
 
 function render() {
   const status = byId('status');
@@ -43,7 +57,7 @@ function render() {
   status.textContent = state.host.ok ? t('hostReady', [state.host.version]) : t('hostProblem');
   byId('host-problem').hidden = state.host.ok;
   if (!state.host.ok) {
-    byId('host-problem-text').textContent = t(`err_${state.host.error.code}`) || state.host.error.message;
+    byId('host-problem-text').textContent = errorText(state.host.error);
     byId('host-install-cmd').textContent = state.host.installCommand;
   }
   os = state.os;
@@ -52,19 +66,32 @@ function render() {
   if (login) renderLogin(login);
   else if (!byId('login').hidden) show('home');
   prefillAddPortal();
+  if (!rendered) {
+    rendered = true;
+    focusView(current);
+  }
 }
+/** The first state was rendered (the popup's initial focus waits for it). */
+let rendered = false;
 
 function renderPortals() {
   const list = byId('portals');
+  // Each state push rebuilds the rows: the focused button gets focus back in its new row.
+  const focused = document.activeElement?.closest('li[data-session]') ? document.activeElement : null;
+  const refocus = focused && [focused.closest('li')?.getAttribute('data-session'), focused.getAttribute('data-action')];
   list.replaceChildren(
     ...state.portals.map((/** @type {any} */ p) => {
       const token = p.token;
       const valid = token && token.expiresAt > Date.now();
-      const stateText = p.login ? t('signingIn') : valid ? t('validFor', [timeLeft(token.expiresAt - Date.now())]) : token ? t('expired') : t('signedOut');
+      // A session that renews itself has no end the extension knows: say so, never the hour of
+      // its current access token.
+      const stateText = p.login ? t('signingIn') : valid && token.refreshable ? t('signedInRenews') : valid ? t('validFor', [timeLeft(token.expiresAt - Date.now())]) : token ? t('expired') : t('signedOut');
+      // After a failed sign-in the same button says Retry.
+      const retry = p.error && p.error.code !== 'cancelled' && !token;
       const actions = [
         valid
           ? button(t('refresh'), () => act({ type: 'refresh', sessionName: p.sessionName }), 'refresh')
-          : button(t('signIn'), () => act({ type: 'signIn', sessionName: p.sessionName }), 'signIn'),
+          : button(retry ? t('retry') : t('signIn'), () => act({ type: 'signIn', sessionName: p.sessionName }), 'signIn'),
       ];
       if (valid) actions.push(button(t('accounts'), () => openAccounts(p.sessionName), 'accounts'));
       if (token) actions.push(button(t('logout'), () => act({ type: 'logout', sessionName: p.sessionName }), 'logout'));
@@ -76,12 +103,17 @@ function renderPortals() {
           el('span', { class: 'portal-state', 'data-state': p.error ? 'error' : valid ? 'valid' : token ? 'expired' : 'none' }, [stateText]),
         ]),
         el('div', { class: 'portal-url' }, [`${p.startUrl} · ${p.region}`, p.profileRegion ? ` · ${t('portalProfileRegion', [p.profileRegion])}` : '']),
-        p.error ? el('div', { class: 'field-error' }, [t(`err_${p.error.code}`) || p.error.message]) : null,
+        valid && token.refreshable ? el('div', { class: 'portal-url' }, [t('renewsHelp')]) : null,
+        p.error ? el('div', { class: 'portal-error field-error' }, [errorText(p.error)]) : null,
         el('div', { class: 'portal-actions' }, actions),
       ]);
     }),
   );
   if (state.portals.length === 0) byId('add-portal').setAttribute('open', '');
+  if (refocus && !list.contains(document.activeElement)) {
+    const again = list.querySelector(`li[data-session="${CSS.escape(refocus[0] ?? '')}"]`);
+    /** @type {HTMLElement | null | undefined} */ (again?.querySelector(`[data-action="${CSS.escape(refocus[1] ?? '')}"]`) ?? again?.querySelector('[data-action]'))?.focus();
+  }
 }
 
 /**
@@ -140,7 +172,10 @@ function renderLogin(p) {
   const l = p.login;
   byId('login-title').textContent = t('signingInTo', [p.sessionName]);
   const device = l.flow === 'device' && l.userCode;
-  byId('login-hint').textContent = device ? t('deviceHint') : t('pkceHint');
+  // Until AWS answers, the worker's time-out bounds the wait; then the person's part.
+  const waiting = l.phase === 'waitingForUser';
+  byId('login-progress').textContent = !waiting ? t('loginContacting') : device ? t('loginWaitingDevice') : t('loginWaitingPkce');
+  byId('login-hint').textContent = !waiting ? '' : device ? t('deviceHint') : t('pkceHint');
   byId('user-code').textContent = device ? l.userCode : '';
   byId('login-page').textContent = device ? t('devicePage', [l.verificationUri ?? '']) : '';
   byId('login-cancel').onclick = () => act({ type: 'cancelSignIn', sessionName: p.sessionName });
@@ -208,12 +243,21 @@ input(form, 'startUrl').addEventListener('change', async () => {
     name.value = r.sessionName ?? '';
   } catch {}
 });
+/** A field's error next to it, and marked on the input for screen readers. @param {string} field @param {string} text */
+function setFieldError(field, text) {
+  const slot = form.querySelector(`.field-error[data-field="${field}"]`);
+  if (slot) slot.textContent = text;
+  input(form, field)?.setAttribute('aria-invalid', String(!!text));
+}
+// A field's error goes as soon as the person changes the field (the region fields' own check
+// speaks again once typing stops).
+for (const name of ['startUrl', 'sessionName', 'region', 'profileRegion']) input(form, name).addEventListener('input', () => setFieldError(name, ''));
+
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   for (const small of form.querySelectorAll('.field-error')) small.textContent = '';
-  // A malformed region stops here, next to its field; an unknown one only warns.
-  const checks = await Promise.all(['region', 'profileRegion'].map((f) => checkRegionField(input(form, f), regionSlots(f))));
-  if (checks.includes('invalid')) return;
+  // The region fields' own check (an unknown region only warns); the core then checks every field.
+  await Promise.all(['region', 'profileRegion'].map((f) => checkRegionField(input(form, f), regionSlots(f))));
   try {
     await ask({
       type: 'addPortal',
@@ -227,21 +271,24 @@ form.addEventListener('submit', async (ev) => {
     for (const small of form.querySelectorAll('.field-warning, .field-note')) small.textContent = '';
     byId('add-portal').removeAttribute('open');
   } catch (e) {
-    const field = /** @type {any} */ (e).field;
-    const slot = field && form.querySelector(`.field-error[data-field="${field}"]`);
-    if (slot) slot.textContent = /** @type {any} */ (e).message;
-    else fail(e);
+    const err = /** @type {any} */ (e);
+    const fields = String(err.fields ?? err.field ?? '').split(',').filter((/** @type {string} */ f) => form.querySelector(`.field-error[data-field="${f}"]`));
+    if (fields.length === 0) return fail(e);
+    // A region field's own check may have spoken already (the same words as on the options page).
+    for (const f of fields) if (!form.querySelector(`.field-error[data-field="${f}"]`)?.textContent) setFieldError(f, fieldErrorText(f, err));
+    input(form, fields[0]).focus();
   }
 });
 
 /** @param {string} sessionName */
 async function openAccounts(sessionName) {
+  clearListingError();
   openPicker(sessionName, !!state.settings.pruneDefault);
   show('accounts');
   try {
     onListing(sessionName, await ask({ type: 'listAccounts', sessionName }));
   } catch (e) {
-    fail(e);
+    showListingError(errorText(e), () => openAccounts(sessionName));
   }
 }
 byId('accounts-back').addEventListener('click', () => show('home'));
@@ -268,7 +315,7 @@ byId('apply').addEventListener('click', async () => {
   try {
     const r = await ask({ type: 'applyProfiles', ...pending });
     byId('done-summary').textContent = t('planSummary', [String(r.added.length), String(r.updated.length), String(r.removed.length), String(r.unchanged.length)]);
-    byId('done-profiles').replaceChildren(...[...r.added, ...r.updated, ...r.unchanged].map((name) => profileRow(name)));
+    showDoneProfiles([...r.added, ...r.updated, ...r.unchanged]);
     undoToken = r.undoToken ?? null;
     byId('undo').hidden = !undoToken;
     byId('undone').hidden = true;
@@ -296,22 +343,27 @@ byId('undo').addEventListener('click', async () => {
   }
 });
 
-/** One profile with copy buttons for the commands a person runs next. @param {string} name */
+/**
+ * The commands to try the written profiles: for the first one, or the one chosen in the select
+ * (one pair of commands and copy buttons, however many profiles were written).
+ * @param {string[]} names
+ */
+function showDoneProfiles(names) {
+  const select = /** @type {HTMLSelectElement} */ (byId('done-profile'));
+  select.replaceChildren(...names.map((n) => el('option', { value: n }, [n])));
+  byId('done-pick').hidden = names.length < 2;
+  byId('done-next').hidden = names.length === 0;
+  const render = () => byId('done-profiles').replaceChildren(...(select.value ? [profileRow(select.value)] : []));
+  select.onchange = render;
+  render();
+}
+
+/** One profile with a copy button per command a person runs next. @param {string} name */
 function profileRow(name) {
-  const cmds = shellCommands(name, os);
-  return el('li', {}, [
-    el('strong', {}, [name]),
-    ...cmds.map((c) => {
-      const code = el('code', {}, [c]);
-      const copy = button(t('copy'), () => navigator.clipboard.writeText(c));
-      return el('div', { class: 'cmd' }, [code, copy]);
-    }),
-  ]);
+  return el('li', {}, [el('strong', {}, [name]), ...shellCommands(name, os).map((c) => el('div', { class: 'cmd' }, [el('code', {}, [c]), ...copyButton(() => c)]))]);
 }
 
 for (const b of document.querySelectorAll('[data-copy-from]')) {
-  b.addEventListener('click', () => navigator.clipboard.writeText(byId(b.getAttribute('data-copy-from') ?? '').textContent ?? ''));
-}
-for (const elx of document.querySelectorAll('[data-i18n-placeholder]')) {
-  /** @type {HTMLInputElement} */ (elx).placeholder = t(elx.getAttribute('data-i18n-placeholder') ?? '');
+  const from = b.getAttribute('data-copy-from') ?? '';
+  b.replaceWith(...copyButton(() => byId(from).textContent ?? ''));
 }

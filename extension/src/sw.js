@@ -79,7 +79,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 
 /** @param {any} e */
 function pageError(e) {
-  return { code: e?.code ?? 'internal', message: String(e?.message ?? e), ...(e?.field ? { field: e.field } : {}) };
+  return { code: e?.code ?? 'internal', message: String(e?.message ?? e), ...(e?.field ? { field: e.field } : {}), ...(e?.fields ? { fields: String(e.fields) } : {}) };
 }
 
 chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {

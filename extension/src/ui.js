@@ -47,3 +47,26 @@ export function timeLeft(ms) {
   const h = Math.floor(min / 60);
   return h > 0 ? `${h} h ${String(min % 60).padStart(2, '0')} min` : `${min} min`;
 }
+
+/**
+ * A Copy button and the place where it says "Copied" for a moment after a click (a polite live
+ * region, so a screen reader hears it too).
+ * @param {() => string} text what to copy, read at the click
+ * @returns {[HTMLElement, HTMLElement]}
+ */
+export function copyButton(text) {
+  const done = el('span', { class: 'copied', role: 'status' }, []);
+  const b = el('button', { type: 'button', class: 'copy' }, [chrome.i18n.getMessage('copy')]);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ let timer;
+  b.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text());
+      done.textContent = chrome.i18n.getMessage('copied');
+    } catch {
+      done.textContent = chrome.i18n.getMessage('copyFailed');
+    }
+    clearTimeout(timer);
+    timer = setTimeout(() => (done.textContent = ''), 3000);
+  });
+  return [b, done];
+}

@@ -58,8 +58,10 @@ test('clashing account names get their ids per account, with the reason shown, a
     await bad.dispatchEvent('change');
     await rowOf('111122223333', 'ReadOnly').locator('input[type="checkbox"]').check();
     await popup.click('#add-selected');
-    await popup.locator('#status[data-state="error"]').waitFor({ timeout: 10_000 });
-    assert.equal(await popup.locator('#status').textContent(), en('err_name_conflict'));
+    // Action errors go to the message area, never the header's status line.
+    await popup.locator('#message:not([hidden])').waitFor({ timeout: 10_000 });
+    assert.equal(await popup.locator('#message-text').textContent(), en('err_name_conflict'));
+    assert.equal(await popup.locator('#status').getAttribute('data-state'), 'ready');
     assert.equal(readConfig(env.home), config, 'a refused name changed the file');
     assert.deepEqual(pageErrors, []);
   } finally {

@@ -285,8 +285,10 @@ test('Undo restores the file byte for byte, and is refused once the file was edi
     const edited = `${readConfig(env.home)}\n# edited by hand\n`;
     writeFileSync(join(env.home, '.aws/config'), edited);
     await popup.locator('#undo:not([hidden])').click();
-    await popup.locator('#status[data-state="error"]').waitFor();
-    assert.equal(await popup.locator('#status').textContent(), en('err_undo_unavailable'));
+    // Action errors go to the message area, never the header's status line.
+    await popup.locator('#message:not([hidden])').waitFor();
+    assert.equal(await popup.locator('#message-text').textContent(), en('err_undo_unavailable'));
+    assert.equal(await popup.locator('#status').getAttribute('data-state'), 'ready');
     assert.equal(readConfig(env.home), edited);
   } finally {
     await env.close();

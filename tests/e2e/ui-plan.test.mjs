@@ -234,7 +234,7 @@ test('region fields: the core\'s list, an `*.app.aws` region filled in, unknown 
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await popup.locator('li[data-session="demo"]').count(), 0);
     await popup.fill('input[name="profileRegion"]', 'ap-northeast-1');
-    await popup.locator('.field-error[data-field="profileRegion"]:empty').waitFor();
+    await popup.locator('.field-error[data-field="profileRegion"]:empty').waitFor({ state: 'attached' }); // an empty slot takes no room
     assert.equal(await popup.locator('.field-warning[data-field="profileRegion"]').textContent(), '');
     await popup.click('#add-portal-form button[type="submit"]');
     const row = popup.locator('li[data-session="demo"]');

@@ -11,8 +11,10 @@ use crate::setup::{portal_page, Portal, PortalDomain};
 
 pub mod badge;
 pub mod device_pages;
+pub mod waits;
 pub use badge::{badge_for, Badge, BadgeTone};
 pub use device_pages::{device_page_host, is_device_page, signin_host, SIGNIN_DEVICE_PATH};
+pub use waits::Wait;
 
 /// Refresh this long before the access token expires: earlier than botocore's own refresh
 /// window (15 minutes), so the CLI never has to refresh it itself.

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use crate::endpoints::{partition_of, Endpoints};
 use crate::error::Error;
 use crate::fields;
-use crate::login::SessionConfig;
 use crate::names::{is_name_char, MAX_NAME_LEN};
 
 /// A configured access portal: one `[sso-session]` in `~/.aws/config`.
@@ -47,40 +46,52 @@ impl AutoSync {
     }
 }
 
-/// Checks a portal as typed; the error's field is the form field to show it next to.
+/// Checks a portal as typed; the error's field is the form field to show it next to (the first
+/// of [`check_portal_fields`]).
 pub fn check_portal(portal: &Portal) -> Result<Portal, Error> {
+    check_portal_fields(portal).map_err(|mut errors| errors.swap_remove(0).into())
+}
+
+/// Checks a portal as typed, every field at once: the trimmed portal, or one error per field
+/// that fails, in the form's order, so the person can fix them all before the next submit.
+pub fn check_portal_fields(portal: &Portal) -> Result<Portal, Vec<fields::FieldError>> {
     let start_url = portal.start_url.trim().to_string();
     // A dual-stack portal's URL names its region: fill it in, and refuse a contradiction.
     let url_region = portal_page(&start_url).and_then(|p| p.region);
+    let mut errors = Vec::new();
+    let mut check = |r: Result<(), fields::FieldError>| {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    };
+    check(fields::start_url("startUrl", &start_url));
     let region = match (portal.region.trim(), url_region) {
         ("", Some(r)) => r,
         (typed, Some(r)) if typed != r => {
-            return Err(Error::invalid_input("region", format!("does not match the start URL, which is in {r}")))
+            check(Err(fields::fail("region", format!("does not match the start URL, which is in {r}"))));
+            typed.to_string()
         }
-        (typed, _) => typed.to_string(),
+        (typed, _) => {
+            check(fields::region("region", typed));
+            typed.to_string()
+        }
     };
-    let trimmed = Portal {
-        session_name: portal.session_name.trim().to_string(),
-        start_url,
-        region,
-        profile_region: portal.profile_region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
-        auto_sync: portal.auto_sync,
-    };
-    if let Some(r) = &trimmed.profile_region {
-        fields::region("profileRegion", r)?;
+    let session_name = portal.session_name.trim().to_string();
+    check(crate::names::check_name(&session_name).map_err(|e| fields::fail("sessionName", e.to_string())));
+    let profile_region = portal.profile_region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    if let Some(r) = &profile_region {
+        check(fields::region("profileRegion", r));
     }
-    fields::start_url("startUrl", &trimmed.start_url)?;
-    fields::region("region", &trimmed.region)?;
-    SessionConfig {
-        session_name: trimmed.session_name.clone(),
-        start_url: trimmed.start_url.clone(),
-        region: trimmed.region.clone(),
-        scopes: Vec::new(),
-        endpoints: None,
-        dual_stack: false,
+    let trimmed = Portal { session_name, start_url, region, profile_region, auto_sync: portal.auto_sync };
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    .validate()?;
-    Ok(trimmed)
+    // What the field checks cannot see: the endpoints this portal resolves to.
+    match Endpoints::resolve(&trimmed.region, &trimmed.start_url, false, None) {
+        Ok(_) => Ok(trimmed),
+        Err(Error::InvalidInput { field, reason }) => Err(vec![fields::fail(field, reason)]),
+        Err(e) => Err(vec![fields::fail("region", e.to_string())]),
+    }
 }
 
 /// A session name from a start URL: the portal's own name (`https://acme.awsapps.com/start` →
@@ -308,6 +319,28 @@ mod tests {
         };
         assert_eq!(check_portal(&app).unwrap().region, "ap-northeast-1");
         assert_eq!(field_of(Portal { region: "us-east-1".into(), ..app }), "region");
+    }
+
+    #[test]
+    fn every_wrong_field_of_a_portal_is_reported_at_once() {
+        let all_wrong = Portal {
+            session_name: "a]b".into(),
+            start_url: "ftp://x".into(),
+            region: "moon-1".into(),
+            profile_region: Some("us-east-123".into()),
+        };
+        let fields: Vec<String> = check_portal_fields(&all_wrong).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["startUrl", "region", "sessionName", "profileRegion"]);
+        let empty = Portal {
+            session_name: String::new(),
+            start_url: String::new(),
+            region: String::new(),
+            profile_region: None,
+        };
+        let fields: Vec<String> = check_portal_fields(&empty).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["startUrl", "region", "sessionName"]);
+        // The first one is what check_portal reports.
+        assert!(matches!(check_portal(&all_wrong), Err(Error::InvalidInput { field, .. }) if field == "startUrl"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ export interface SsoBridgeError extends Error {
   code: string;
   /** invalid_input: the field at fault (a path such as `registration.clientId` for a shape error). */
   field?: string;
+  /** checkPortal only: every wrong field of the form, in its order, each followed by a comma. */
+  fields?: string;
   /** refreshLogin only: the old access token has not expired yet and may still be used. */
   oldTokenUsable?: boolean;
 }

@@ -131,4 +131,31 @@ pub fn next_sync_at_ms(
     #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
 ) -> f64 {
     remember::next_sync_at_ms(listed_at_ms.map(|t| t as u64), now_ms as u64) as f64
+/// A wait with a limit (the core's `lifecycle::Wait`): `WaitKind.SignIn`, `WaitKind.Listing`.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum WaitKind {
+    SignIn,
+    Listing,
+}
+
+impl From<WaitKind> for lifecycle::Wait {
+    fn from(kind: WaitKind) -> Self {
+        match kind {
+            WaitKind::SignIn => lifecycle::Wait::SignIn,
+            WaitKind::Listing => lifecycle::Wait::Listing,
+        }
+    }
+}
+
+/// How long the worker waits for AWS's first answer in this wait.
+#[wasm_bindgen(js_name = waitLimitMs)]
+pub fn wait_limit_ms(kind: WaitKind) -> u32 {
+    lifecycle::Wait::from(kind).limit_ms()
+}
+
+/// The error code a wait ends with: `errorCode` is `""` when it timed out, else the call's code.
+#[wasm_bindgen(js_name = waitOutcome)]
+pub fn wait_outcome(kind: WaitKind, #[wasm_bindgen(js_name = "errorCode")] error_code: &str) -> String {
+    lifecycle::Wait::from(kind).outcome(Some(error_code).filter(|c| !c.is_empty()))
 }

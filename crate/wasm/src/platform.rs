@@ -30,6 +30,10 @@ impl Platform for WebPlatform {
         let js_err = |e: JsValue| TransportError(describe(&e));
         let init = web_sys::RequestInit::new();
         init.set_method(request.method.as_str());
+        // Past the browser's HTTP cache: the answers carry tokens and credentials, and a GET
+        // that hangs (a proxy swallowing it) would hold the cache entry's lock, so the same GET
+        // on Retry would wait up to 20 s behind it.
+        init.set_cache(web_sys::RequestCache::NoStore);
         let headers = web_sys::Headers::new().map_err(js_err)?;
         for (name, value) in &request.headers {
             headers.append(name, value).map_err(js_err)?;

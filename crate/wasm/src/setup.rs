@@ -1,5 +1,5 @@
 //! JS-facing setup helpers (`ssobridge_core::setup`) and the portal logout: conversions only.
-use crate::convert::{core_error, from_js, to_js};
+use crate::convert::{core_error, from_js, js_error, to_js};
 use crate::platform::WebPlatform;
 use ssobridge_core::login::LoginResult;
 use ssobridge_core::setup::{self, NameInUse, Portal, Settings};
@@ -17,11 +17,25 @@ pub fn suggest_session_name(
     Ok(setup::suggest_unique_session_name(start_url, &in_use.unwrap_or_default()))
 }
 
-/// A portal as typed, trimmed and checked; throws `invalid_input` with the form `field`.
+/// A portal as typed, trimmed and checked; throws `invalid_input` with the first wrong form
+/// `field`, and `fields`: every wrong field's name followed by a comma, so the form marks them
+/// all at once.
 #[wasm_bindgen(js_name = checkPortal, unchecked_return_type = "Portal")]
 pub fn check_portal(#[wasm_bindgen(unchecked_param_type = "Portal")] portal: JsValue) -> Result<JsValue, JsValue> {
     let portal: Portal = from_js(portal, "portal")?;
-    to_js(&setup::check_portal(&portal).map_err(|e| core_error(&e))?)
+    match setup::check_portal_fields(&portal) {
+        Ok(portal) => to_js(&portal),
+        Err(errors) => {
+            let mut names = String::new();
+            for e in &errors {
+                names.push_str(&e.field);
+                names.push(',');
+            }
+            let first = &errors[0];
+            let extra = [("field", first.field.as_str().into()), ("fields", names.into())];
+            Err(js_error("invalid_input", &first.to_string(), &extra))
+        }
+    }
 }
 
 /// The options, checked; throws `invalid_input` with the option's `field`.

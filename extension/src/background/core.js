@@ -4,11 +4,12 @@ import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, checkPortal, checkSettings,
   logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs,
+  waitLimitMs, waitOutcome, WaitKind,
 } from '../wasm/ssobridge_wasm.js';
 
 export {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
   suggestSessionName, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
-  normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs,
+  normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, waitLimitMs, waitOutcome, WaitKind,
 };

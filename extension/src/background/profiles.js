@@ -9,6 +9,7 @@ import { CodedError } from './host.js';
 import { targetsFor, recordResults, timeoutFor } from './targets.js';
 import * as remembered from './remembered.js';
 import { roleViews, accountViews, failedViews } from './listing-view.js';
+import { withinWait } from './waits.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -127,7 +128,9 @@ export async function listAccounts(name) {
 
     let listing;
     try {
-      listing = await core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
+      // Until the portal names its accounts, a wait with the core's limit; then as long as it takes.
+      listing = await withinWait('listing', (answered) => core.listAccountsAndRoles(l.session, l.token.accessToken, (event) => {
+        answered();
         if (event.type === 'accountsPage') {
           accounts.push(...event.accounts);
           pagesDone ||= event.last;
@@ -138,7 +141,7 @@ export async function listAccounts(name) {
           finished.set(event.accountId, { code: event.code, message: event.message });
         }
         schedule();
-      }, null);
+      }, null));
     } finally {
       clearTimeout(timer);
       await posting;

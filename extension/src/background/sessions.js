@@ -8,6 +8,7 @@ import { keepAlive } from './keepalive.js';
 import { CodedError } from './host.js';
 import { targetsFor, recordResults, timeoutFor, forgetTargets } from './targets.js';
 import * as remembered from './remembered.js';
+import { withinWait, waitError } from './waits.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -46,7 +47,8 @@ export async function signIn(name) {
   if (existing) {
     // The core decides whether the stored login still runs (same portal, not expired) to join it.
     const stored = existing.flow === 'device' ? existing.state : existing.pending;
-    if (core.loginJoinable(stored, await sessionConfig(name), Date.now())) return;
+    // A PKCE login still waiting for its first answer (`pending: null`) ran in a worker that stopped.
+    if (stored && core.loginJoinable(stored, await sessionConfig(name), Date.now())) return;
     await logins.set(name, undefined);
   }
   // Checked again after the awaits above: a second request that arrived meanwhile joins the first.
@@ -61,7 +63,11 @@ export async function signIn(name) {
       changed();
       await driveDevice(name);
     } else {
-      const pending = await core.pkceBegin(session, registration ?? null);
+      // Shown as "contacting AWS" until the sign-in page opens, which the core's limit bounds.
+      await logins.set(name, { flow: 'pkce', pending: null });
+      changed();
+      const pending = await withinWait('signIn', () => core.pkceBegin(session, registration ?? null));
+      if (!(await logins.get(name))) return; // cancelled meanwhile
       // Persist before opening the tab: the callback may arrive after a worker restart.
       await logins.set(name, { flow: 'pkce', pending });
       const tab = await chrome.tabs.create({ url: pending.authorizeUrl });
@@ -85,12 +91,17 @@ async function driveDevice(name) {
     for (;;) {
       const record = await logins.get(name);
       if (!record || record.flow !== 'device') return;
-      const next = await core.deviceLoginStep(record.state);
+      // The first step registers and starts the device authorization: a wait with a limit.
+      const first = record.state.state === 'registering';
+      const next = first ? await withinWait('signIn', () => core.deviceLoginStep(record.state)) : await core.deviceLoginStep(record.state);
       // A cancel while the step ran wins over the step's result.
       const now = await logins.get(name);
       if (!now) return;
       if (next.state === 'done') return finish(name, next);
-      if (next.state === 'failed') return fail(name, new CodedError(next.code, next.message));
+      if (next.state === 'failed') {
+        const e = new CodedError(next.code, next.message);
+        return fail(name, first ? waitError('signIn', e) : e);
+      }
       let tabId = now.tabId;
       if (next.state === 'waitingForUser' && tabId === undefined) {
         tabId = (await chrome.tabs.create({ url: next.verificationUriComplete })).id;
@@ -167,7 +178,7 @@ async function takeCallback(tabId, url) {
   const all = await logins.all();
   for (const [name, record] of Object.entries(all)) {
     if (record.flow !== 'pkce' || record.tabId !== tabId) continue;
-    if (!url.startsWith(`${record.pending.redirectUri}?`)) continue;
+    if (!record.pending || !url.startsWith(`${record.pending.redirectUri}?`)) continue;
     await logins.set(name, undefined);
     let login;
     try {
@@ -192,7 +203,7 @@ async function takeCallback(tabId, url) {
 /** A PKCE login whose callback did not come in time ends with `pkce_timeout` (Retry signs in again). @param {string} name */
 async function expirePkce(name) {
   const record = await logins.get(name);
-  if (record?.flow !== 'pkce' || Date.now() < (record.pending.expiresAtMs || 0)) return;
+  if (record?.flow !== 'pkce' || Date.now() < (record.pending?.expiresAtMs || 0)) return;
   await logins.set(name, undefined);
   if (record.tabId !== undefined) chrome.tabs.remove(record.tabId).catch(() => {});
   await fail(name, new CodedError('pkce_timeout', 'the sign-in page did not come back in time; sign in again'));

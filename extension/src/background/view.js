@@ -28,10 +28,14 @@ export async function viewState(host) {
   };
 }
 
-/** The core's rule (a refresh token and a live client registration). @param {any} login */
-function refreshable(login) {
+/**
+ * The core's rule (a refresh token and a live client registration): such a session renews its
+ * access token quietly, so its hour-long expiry is not the person's business.
+ * @param {any} login @param {number} [now]
+ */
+export function refreshable(login, now = Date.now()) {
   try {
-    return core.loginRefreshable(login, Date.now());
+    return core.loginRefreshable(login, now);
   } catch {
     return false; // a stored login of another shape (an older version's): sign in again
   }
@@ -43,7 +47,8 @@ function loginView(login) {
     const s = login.state;
     return { flow: 'device', phase: s.state, userCode: s.userCode ?? null, verificationUri: s.verificationUri ?? null, expiresAt: s.expiresAtMs ?? null };
   }
-  return { flow: 'pkce', phase: 'waitingForUser' };
+  // `pending` is null until AWS answered and the sign-in page opened.
+  return { flow: 'pkce', phase: login.pending ? 'waitingForUser' : 'registering' };
 }
 
 /** @param {import('./host.js').HostClient} host */

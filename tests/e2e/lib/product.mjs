@@ -11,7 +11,8 @@ import { startEmulator } from './emulator.mjs';
 export const SESSION = 'demo';
 
 /**
- * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean, env?: Record<string, string> }} [opts] `env`: the browser's (e.g. LANGUAGE=ja)
+ * @param {{ emulator?: object, flow?: 'device' | 'pkce', headless?: boolean, env?: Record<string, string> }} [opts]
+ *   `env`: for the browser, e.g. `{ LANGUAGE: 'ja', LANG: 'ja_JP.UTF-8' }` for a Japanese one
  */
 export async function startProduct(opts = {}) {
   const emu = await startEmulator(opts.emulator);

@@ -3,9 +3,9 @@
 //! The popup, options page and portal panel show `chrome.i18n.getMessage("err_" + code)` and fall
 //! back to the English developer message when there is none, so a code without a message shows
 //! English to a Japanese reader. The codes come from their one source each: the core's
-//! `Error::code()` (crate/src/error.rs), the protocol's `ErrorCode::ALL`
-//! (crate/src/protocol/errors.rs), and the codes the extension's JS throws (`new CodedError(...)`,
-//! `new DomainError(...)`, `code: ...` / `code = ...`).
+//! `error_codes::ALL_CODES` (its own tests keep it equal to `Error::code()`, the protocol's
+//! `ErrorCode::ALL` and the waits' codes), and the codes the extension's JS throws
+//! (`new CodedError(...)`, `new DomainError(...)`, `code: ...` / `code = ...`).
 use crate::sh::{root, Result};
 use std::collections::BTreeSet;
 use std::fs;
@@ -14,13 +14,9 @@ use std::path::Path;
 const LOCALES: [&str; 2] = ["en", "ja"];
 const PREFIX: &str = "err_";
 
-/// Core codes that only steer the device-flow poll loop and never reach a person.
-const INTERNAL_CORE_CODES: [&str; 2] = ["authorization_pending", "slow_down"];
-
 pub fn check() -> Result {
     let mut codes = BTreeSet::new();
-    codes.extend(core_codes()?.into_iter().filter(|c| !INTERNAL_CORE_CODES.contains(&c.as_str())));
-    codes.extend(protocol_codes()?);
+    codes.extend(ssobridge_core::error_codes::ALL_CODES.iter().map(|c| c.to_string()));
     codes.extend(js_codes(&root().join("extension/src"))?);
     let mut missing = Vec::new();
     for locale in LOCALES {
@@ -35,44 +31,56 @@ pub fn check() -> Result {
             }
         }
     }
+    missing.extend(developer_text(&root().join("extension/src"))?);
     if missing.is_empty() {
-        eprintln!("locales: all {} error codes have en and ja messages", codes.len());
+        eprintln!(
+            "locales: all {} error codes have en and ja messages; no page shows an error's own text",
+            codes.len()
+        );
         Ok(())
     } else {
         Err(format!("error codes without a message in extension/_locales (add them):\n  {}", missing.join("\n  ")))
     }
 }
 
-/// The string literals of the arms of `Error::code()`.
-fn core_codes() -> Result<Vec<String>> {
-    let path = root().join("crate/src/error.rs");
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let start = text.find("fn code(&self)").ok_or("crate/src/error.rs has no `fn code(&self)`")?;
-    let body = block_after(&text[start..]).ok_or("crate/src/error.rs: `fn code` has no body")?;
-    let codes: Vec<String> = body.split("=>").skip(1).filter_map(|arm| quoted(arm, '"').into_iter().next()).collect();
-    if codes.is_empty() {
-        return Err("found no codes in `Error::code()` (crate/src/error.rs): update this check".into());
+/// The pages a person reads (popup, options) show an error through `errorText`/`fieldErrorText`
+/// (its `err_<code>` message), never the error's `.message`: that is English written for logs.
+const VIEW_SCRIPTS: [&str; 3] = ["popup.js", "options.js", "popup"];
+
+fn developer_text(src: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for name in VIEW_SCRIPTS {
+        let path = src.join(name);
+        let files = if path.is_dir() {
+            fs::read_dir(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect()
+        } else {
+            vec![path]
+        };
+        for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "js")) {
+            let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            found.extend(
+                shown_messages(&text)
+                    .into_iter()
+                    .map(|line| format!("{}:{line}: shows an error's `.message` (use errorText)", file.display())),
+            );
+        }
     }
-    Ok(codes)
+    Ok(found)
 }
 
-/// `ErrorCode::ALL`'s variants in their wire spelling (serde `rename_all = "snake_case"`).
-fn protocol_codes() -> Result<Vec<String>> {
-    let path = root().join("crate/src/protocol/errors.rs");
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let start = text.find("const ALL").ok_or("crate/src/protocol/errors.rs has no `const ALL`")?;
-    let list = &text[start..];
-    let list = &list[list.find('=').ok_or("`ALL` has no value")?..];
-    let list = &list[..list.find("];").ok_or("`ALL` is not an array")?];
-    let codes: Vec<String> = list
-        .split("ErrorCode::")
-        .skip(1)
-        .map(|v| snake_case(v.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("")))
-        .collect();
-    if codes.is_empty() {
-        return Err("found no codes in `ErrorCode::ALL`: update this check".into());
-    }
-    Ok(codes)
+/// Line numbers that read an error's `.message` (not `messages`, not `chrome.i18n.getMessage`).
+fn shown_messages(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.match_indices(".message")
+                .any(|(i, _)| !line[i + ".message".len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// Codes in the extension's JS: the first argument of `new XxxError(` (not the built-in error
@@ -143,39 +151,15 @@ fn quoted(s: &str, q: char) -> Vec<String> {
     s.split(q).skip(1).step_by(2).map(str::to_string).collect()
 }
 
-/// The text inside the first `{ ... }` block (braces balanced).
-fn block_after(s: &str) -> Option<&str> {
-    let open = s.find('{')?;
-    let mut depth = 0;
-    for (i, c) in s[open..].char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(&s[open + 1..open + i]);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-fn snake_case(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_error_text_shown_on_a_page() {
+        let js = "slot.textContent = err.message;\nconst t = chrome.i18n.getMessage('x');\nfor (const m of e.messages) {}\nok(errorText(e));\n";
+        assert_eq!(shown_messages(js), [1]);
+    }
 
     #[test]
     fn finds_the_codes_js_throws() {
@@ -189,10 +173,5 @@ mod tests {
         let mut got = codes_in_js(js);
         got.sort();
         assert_eq!(got, ["host_disconnected", "host_error", "host_missing", "no_answer", "not_listed"]);
-    }
-
-    #[test]
-    fn snake_cases_variants() {
-        assert_eq!(snake_case("ConfigParseError"), "config_parse_error");
     }
 }
