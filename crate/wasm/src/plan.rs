@@ -131,6 +131,8 @@ pub fn next_sync_at_ms(
     #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
 ) -> f64 {
     remember::next_sync_at_ms(listed_at_ms.map(|t| t as u64), now_ms as u64) as f64
+}
+
 /// A wait with a limit (the core's `lifecycle::Wait`): `WaitKind.SignIn`, `WaitKind.Listing`.
 #[wasm_bindgen]
 #[derive(Clone, Copy)]

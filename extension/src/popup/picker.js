@@ -7,7 +7,7 @@
 // worker would carry the rows or race its listing (numbers in the helper's report and
 // `cargo xtask bench`). Only the rows in or near the scrolled window are in the DOM.
 import init, { pickerView } from '../wasm/ssobridge_wasm.js';
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 import { el, byId } from '../ui.js';
 
 /** Where the core's flat view puts its numbers (ssobridge_core::picker::{header, group}). */
@@ -182,8 +182,9 @@ function renderStatus() {
     : l.total == null ? t('listingStart') : t('listingProgress', [String(l.done), String(l.total)]);
   const age = l.source === 'remembered' && l.listedAt ? ` · ${t('pickerListedAgo', [ago(Date.now() - l.listedAt)])}` : '';
   byId('progress').textContent = progress + age;
-  const failed = l.failed ?? (l.accounts ?? []).filter((a) => a.state === 'failed').map((a) => ({ accountId: a.accountId, accountName: a.accountName, reason: a.error?.message ?? '' }));
-  byId('failed').replaceChildren(...failed.map((/** @type {any} */ f) => el('li', {}, [t('accountFailed', [`${f.accountName ?? ''} ${f.accountId}`, f.reason])])));
+  // Why an account failed, in the person's words: the error's code, never AWS's message.
+  const failed = l.failed ?? (l.accounts ?? []).filter((a) => a.state === 'failed').map((a) => ({ accountId: a.accountId, accountName: a.accountName, code: a.error?.code }));
+  byId('failed').replaceChildren(...failed.map((/** @type {any} */ f) => el('li', {}, [t('accountFailed', [`${f.accountName ?? ''} ${f.accountId}`, errorText(f)])])));
   const changes = byId('changes');
   changes.hidden = !l.changes || (!l.changes.added.length && !l.changes.removed.length);
   if (l.changes && !changes.hidden) {
