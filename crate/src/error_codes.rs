@@ -42,6 +42,8 @@ pub const ALL_CODES: &[&str] = &[
     "profile_owned_by_other_session",
     "undo_unavailable",
     "session_conflict",
+    "target_unreachable",
+    "remote_changed",
     // waits
     "sign_in_no_answer",
     "sign_in_unreachable",

@@ -328,6 +328,7 @@ mod tests {
             start_url: "ftp://x".into(),
             region: "moon-1".into(),
             profile_region: Some("us-east-123".into()),
+            auto_sync: AutoSync::Off,
         };
         let fields: Vec<String> = check_portal_fields(&all_wrong).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["startUrl", "region", "sessionName", "profileRegion"]);
@@ -336,6 +337,7 @@ mod tests {
             start_url: String::new(),
             region: String::new(),
             profile_region: None,
+            auto_sync: AutoSync::Off,
         };
         let fields: Vec<String> = check_portal_fields(&empty).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["startUrl", "region", "sessionName"]);
