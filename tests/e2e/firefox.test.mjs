@@ -1,35 +1,77 @@
-// Firefox ESR installs the built extension, runs its background page with the wasm core, and
-// the popup shows the core's version: the Firefox half of the smoke test.
+// Firefox ESR on its own: the extension loads and its wasm core answers; the host registered for
+// Firefox by its own installer is started by Firefox with the gecko id, and accepted; and the
+// package web-ext builds installs in a clean profile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchFirefox, GECKO_ID, MOZ_UUID } from './lib/firefox.mjs';
+import { GECKO_ID } from './lib/firefox.mjs';
 import { required } from './lib/chromium.mjs';
+import { launchFirefoxDriver } from './lib/driver/firefox.mjs';
+import { poll } from './lib/driver/common.mjs';
+
+/** The background's answer to `{type:'status'}`, asked from the popup page (retried while it starts). @param {import('./lib/driver/index.mjs').Driver} driver */
+async function status(driver) {
+  const popup = await driver.open(driver.extensionUrl('popup.html'));
+  return poll('a status answer', 15_000, () =>
+    popup.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).then((r) => r, (e) => ({ ok: false, error: String(e) }))).then((r) => (r?.ok ? r : null)));
+}
+
+const version = () => JSON.parse(readFileSync(join(required('SSOBRIDGE_EXTENSION_DIR_FIREFOX'), 'manifest.json'), 'utf8')).version;
 
 test('Firefox loads the extension and its wasm core', async () => {
-  const dir = required('SSOBRIDGE_EXTENSION_DIR_FIREFOX');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  const ff = await launchFirefox();
+  const driver = await launchFirefoxDriver();
   try {
-    const installed = await ff.send('webExtension.install', { extensionData: { type: 'path', path: dir } });
-    assert.equal(installed.extension, GECKO_ID);
-    const { contexts } = await ff.send('browsingContext.getTree', {});
-    const context = contexts[0].context;
-    await ff.send('browsingContext.navigate', { context, url: `moz-extension://${MOZ_UUID}/popup.html`, wait: 'complete' });
-    // The background page answers through the wasm core (retried while it starts).
-    let reply = null;
-    for (let i = 0; i < 50 && !reply?.ok; i++) {
-      const r = await ff.send('script.evaluate', {
-        expression: `chrome.runtime.sendMessage({ type: 'status' }).then((r) => JSON.stringify(r), (e) => JSON.stringify({ ok: false, error: String(e) }))`,
-        target: { context },
-        awaitPromise: true,
-      });
-      reply = JSON.parse(r.result.value);
-      if (!reply?.ok) await new Promise((res) => setTimeout(res, 200));
-    }
-    assert.deepEqual(reply, { ok: true, result: { coreVersion: manifest.version, extensionVersion: manifest.version } });
+    assert.deepEqual(await status(driver), { ok: true, result: { coreVersion: version(), extensionVersion: version() } });
   } finally {
-    await ff.close();
+    await driver.close();
+  }
+});
+
+/** The command lines of the host processes running with HOME=home. @param {string} home */
+function hostCommandLines(home) {
+  const exe = realpathSync(required('SSOBRIDGE_HOST'));
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== exe) continue;
+      if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`HOME=${home}`)) continue;
+      found.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+test('Firefox starts the host its installer registered, with the manifest path and the gecko id, and the host accepts it', async () => {
+  const driver = await launchFirefoxDriver({ withHost: true });
+  try {
+    const popup = await driver.open(driver.extensionUrl('popup.html'));
+    // "ready" is the host's own answer: a caller it refused would have ended the connection.
+    await popup.waitFor('#status[data-state="ready"]', { timeout: 20_000 });
+    const manifest = join(driver.home, '.mozilla/native-messaging-hosts/com.ssobridge.host.json');
+    assert.deepEqual(JSON.parse(readFileSync(manifest, 'utf8')).allowed_extensions, [GECKO_ID]);
+    const lines = await poll('the host process', 5000, () => hostCommandLines(driver.home).filter((l) => l.length > 1).at(0));
+    assert.deepEqual(lines.slice(1), [manifest, GECKO_ID]);
+  } finally {
+    await driver.close();
+  }
+});
+
+test('the package web-ext builds installs in a clean Firefox profile and its background answers', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ssobridge-xpi-'));
+  try {
+    execFileSync(join(process.cwd(), 'node_modules/.bin/web-ext'), ['build', '--source-dir', required('SSOBRIDGE_EXTENSION_DIR_FIREFOX'), '--artifacts-dir', out, '--filename', 'ssobridge.zip'], { stdio: 'pipe' });
+    const driver = await launchFirefoxDriver({ extension: { type: 'archivePath', path: join(out, 'ssobridge.zip') } });
+    try {
+      assert.deepEqual(await status(driver), { ok: true, result: { coreVersion: version(), extensionVersion: version() } });
+    } finally {
+      await driver.close();
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
