@@ -4,6 +4,7 @@
 // a promise that every handler awaits — no top-level await.
 import { coreVersion } from './wasm/ssobridge_wasm.js';
 import { coreReady } from './background/settings.js';
+import { lockLocal } from './background/local-store.js';
 import { HostClient } from './background/host.js';
 import * as sessions from './background/sessions.js';
 import * as profiles from './background/profiles.js';
@@ -15,10 +16,11 @@ import { updateBadge, scheduleBadge, isBadgeAlarm } from './background/badge.js'
 const ready = coreReady();
 const host = new HostClient();
 
-// Content scripts run inside web pages: on Chromium they may not read or write the extension's
-// storage at all (settings hold the endpoint override, where tokens are sent). Firefox has no
-// access levels for `local`: there, every load is checked through the core (settings.js).
-chrome.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {});
+// Content scripts run inside web pages: they may not read or write the extension's storage at
+// all (settings hold the endpoint override, where tokens are sent). Chromium: access levels on
+// both areas. Firefox has none for `local` (local-store.js keeps the settings elsewhere there)
+// and never exposes `session` to content scripts, so both calls may fail there.
+void lockLocal().catch(() => {});
 chrome.storage.session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {});
 
 /** Open popups, which get state pushes while they are open. @type {Set<chrome.runtime.Port>} */

@@ -11,6 +11,10 @@ import { GECKO_ID } from './lib/firefox.mjs';
 import { required } from './lib/chromium.mjs';
 import { launchFirefoxDriver } from './lib/driver/firefox.mjs';
 import { poll } from './lib/driver/common.mjs';
+import { createServer } from 'node:net';
+import { startEnv } from './scenarios/env.mjs';
+import { deviceSignIn } from './scenarios/sign-in.mjs';
+import { ACCOUNTS } from './scenarios/panel.mjs';
 
 /** The background's answer to `{type:'status'}`, asked from the popup page (retried while it starts). @param {import('./lib/driver/index.mjs').Driver} driver */
 async function status(driver) {
@@ -73,5 +77,36 @@ test('the package web-ext builds installs in a clean Firefox profile and its bac
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('Firefox: settings and portals planted in storage.local, which content scripts can write there, are never read; sign-in goes to the configured endpoint', { timeout: 120_000 }, async () => {
+  // Anything that connects to the planted endpoint counts, TLS handshake or not.
+  /** @type {number} */ let hits = 0;
+  const attacker = createServer((s) => {
+    hits++;
+    s.destroy();
+  });
+  await new Promise((r) => attacker.listen(0, '127.0.0.1', () => r(null)));
+  const bad = `https://127.0.0.1:${/** @type {any} */ (attacker.address()).port}`;
+  const env = await startEnv('firefox', { emulator: { accounts: ACCOUNTS, pollIntervalSecs: 1 }, loginFlow: 'device' });
+  try {
+    const page = await env.driver.open(env.driver.extensionUrl('options.html'));
+    // The same chrome.storage.local a content script gets in Firefox (no access levels there).
+    await page.evaluate((b) => chrome.storage.local.set({
+      settings: { endpoints: { oidc: b, portal: b }, loginFlow: 'pkce', autoConfirmDevice: true },
+      portals: [{ sessionName: 'planted', startUrl: 'https://planted.awsapps.com/start', region: 'us-east-1' }],
+    }), bad);
+    const got = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'getSettings' }));
+    assert.equal(got.ok, true);
+    assert.deepEqual(got.result.endpoints, { oidc: env.emu.url, portal: env.emu.url });
+    assert.equal(got.result.loginFlow, 'device');
+    assert.equal(got.result.autoConfirmDevice, false);
+    const popup = await deviceSignIn(env.driver, env);
+    assert.equal(await popup.count('#portals [data-session="planted"]'), 0);
+    assert.equal(hits, 0);
+  } finally {
+    await env.close();
+    attacker.close();
   }
 });
