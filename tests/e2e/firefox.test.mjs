@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GECKO_ID } from './lib/firefox.mjs';
@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { startEnv } from './scenarios/env.mjs';
 import { deviceSignIn } from './scenarios/sign-in.mjs';
 import { ACCOUNTS } from './scenarios/panel.mjs';
+import * as ui from './scenarios/ui.mjs';
 
 /** The background's answer to `{type:'status'}`, asked from the popup page (retried while it starts). @param {import('./lib/driver/index.mjs').Driver} driver */
 async function status(driver) {
@@ -108,5 +109,28 @@ test('Firefox: settings and portals planted in storage.local, which content scri
   } finally {
     await env.close();
     attacker.close();
+  }
+});
+
+test('Firefox: the event page is stopped in the middle of a device login; the login still completes', { timeout: 120_000 }, async () => {
+  const env = await startEnv('firefox', { emulator: { accounts: ACCOUNTS, pollIntervalSecs: 1 }, loginFlow: 'device' });
+  const driver = /** @type {Awaited<ReturnType<typeof launchFirefoxDriver>>} */ (env.driver);
+  try {
+    const popup = await ui.openPopup(driver);
+    await ui.addPortal(popup, { startUrl: `${env.emu.url}/start`, region: 'us-east-1', sessionName: 'demo' });
+    await ui.clickSignIn(popup, 'demo');
+    const page = await driver.waitForTab(/\/device\?user_code=/);
+    await page.waitFor('#ssobridge-device >> [data-kind="ours"]');
+    await popup.close();
+    // The login's polling keeps an idle event page awake in Firefox, so it is stopped the way
+    // Firefox stops an idle one; the device page's guard and the alarm wake it again.
+    assert.equal(await driver.stopBackground(), 'stopped');
+    await page.click('#confirm-code');
+    await page.click('#allow-access');
+    await page.waitFor('#device-approved');
+    await ui.waitSignedIn(await ui.openPopup(driver), 'demo');
+    assert.ok(existsSync(env.cacheFile('demo')));
+  } finally {
+    await env.close();
   }
 });

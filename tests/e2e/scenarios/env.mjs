@@ -11,14 +11,15 @@ import { configure } from './ui.mjs';
 
 /**
  * @param {'chromium' | 'firefox'} browser
- * @param {{ emulator?: object, loginFlow?: 'pkce' | 'device', autoConfirm?: boolean }} [opts]
+ * @param {{ emulator?: object, loginFlow?: 'pkce' | 'device', autoConfirm?: boolean, prefs?: Record<string, any> }} [opts]
+ *   `prefs`: Firefox preferences for the profile (Chromium has none)
  */
 export async function startEnv(browser, opts = {}) {
   const emu = await startEmulator(opts.emulator);
   /** @type {import('../lib/driver/index.mjs').Driver | undefined} */
   let driver;
   try {
-    driver = await launchDriver(browser, { withHost: true });
+    driver = await launchDriver(browser, { withHost: true, prefs: opts.prefs });
     await configure(driver, emu.url, { loginFlow: opts.loginFlow ?? 'pkce', autoConfirm: opts.autoConfirm });
   } catch (e) {
     await driver?.close().catch(() => {});

@@ -53,6 +53,8 @@ export async function deviceSignIn(driver, env) {
   const code = new URL(await page.url()).searchParams.get('user_code');
   assert.equal(await ui.shownUserCode(popup), code);
   await popup.screenshot(`${driver.name}-popup-device-code`);
+  // The device guard (the emulator is a custom portal domain) knows the code as ours.
+  await page.waitFor('#ssobridge-device >> [data-kind="ours"]');
   await page.click('#confirm-code');
   await page.click('#allow-access');
   await page.waitFor('#device-approved');

@@ -14,7 +14,7 @@ import { browserEnv, poll } from './common.mjs';
 
 /**
  * @param {{ withHost?: boolean, env?: Record<string, string>, prefs?: Record<string, any>, extension?: { type: 'path' | 'archivePath', path: string } }} [opts]
- * @returns {Promise<import('./index.mjs').Driver>}
+ * @returns {Promise<import('./index.mjs').Driver & { backgroundState: () => Promise<string>, stopBackground: () => Promise<string> }>}
  */
 export async function launchFirefoxDriver(opts = {}) {
   const home = mkdtempSync(join(tmpdir(), 'ssobridge-home-'));
@@ -54,6 +54,13 @@ export async function launchFirefoxDriver(opts = {}) {
       async tabUrls() {
         return (await topLevel(ff)).map((c) => c.url);
       },
+      /**
+       * The event page's state as Firefox keeps it ('running', 'suspending', 'stopped'), read in
+       * the browser's own (chrome) scope, which --remote-allow-system-access opens to the test.
+       */
+      backgroundState: () => inChrome(ff, 'extension.backgroundState'),
+      /** Stops the event page as Firefox does when it idles (CDP's stopAllWorkers, for Firefox). */
+      stopBackground: () => inChrome(ff, 'extension.terminateBackground({ disableResetIdleForTest: true }).then(() => extension.backgroundState)'),
       async close() {
         await ff.close();
         rmSync(home, { recursive: true, force: true });
@@ -63,6 +70,20 @@ export async function launchFirefoxDriver(opts = {}) {
     await ff.close();
     throw e;
   }
+}
+
+/**
+ * `expression` in the browser's chrome scope, with `extension` the add-on's Extension object.
+ * @param {any} ff @param {string} expression @returns {Promise<string>}
+ */
+async function inChrome(ff, expression) {
+  const context = (await ff.send('browsingContext.getTree', { maxDepth: 0, 'moz:scope': 'chrome' })).contexts[0].context;
+  const r = await ff.send('script.evaluate', {
+    expression: `(async (extension) => ${expression})(WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)}).extension)`,
+    target: { context }, awaitPromise: true,
+  });
+  if (r.type === 'exception') throw new Error(`in the chrome scope: ${r.exceptionDetails?.text}`);
+  return r.result.value;
 }
 
 /** @param {any} ff @returns {Promise<{ context: string, url: string }[]>} */
@@ -109,15 +130,26 @@ function rootOps(ff, context, self) {
       const state = o.state ?? 'visible';
       return state === 'attached' ? s.attached : state === 'detached' ? !s.attached : state === 'visible' ? s.visible : !s.visible;
     });
-  /** The centre of a visible, enabled element, scrolled into view. @param {string} sel */
+  /**
+   * The centre of a visible, enabled element, scrolled into view, that stayed in place for 50 ms
+   * and is what a click there hits (a banner drawn above it moves it: click where it is now).
+   * @param {string} sel
+   */
   const centre = (sel) =>
     poll(`${sel} clickable`, 15_000, () =>
-      inRoot((all, sel) => {
+      inRoot(async (all, sel) => {
         const el = all(sel)[0];
         if (!el || !el.checkVisibility() || el.disabled) return null;
         el.scrollIntoView({ block: 'center', inline: 'center' });
-        const r = el.getBoundingClientRect();
-        return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2) };
+        const at = () => {
+          const r = el.getBoundingClientRect();
+          return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2) };
+        };
+        const before = at();
+        await new Promise((r) => setTimeout(r, 50));
+        const now = at();
+        const hit = el.getRootNode().elementFromPoint(now.x, now.y);
+        return now.x === before.x && now.y === before.y && hit && el.contains(hit) ? now : null;
       }, sel).catch(() => null));
   /** @param {string} text */
   const type = (text) =>
@@ -131,6 +163,7 @@ function rootOps(ff, context, self) {
     inRoot,
     /** @param {string} sel */
     async click(sel) {
+      await ff.send('browsingContext.activate', { context });
       const { x, y } = await centre(sel);
       await ff.send('input.performActions', {
         context,

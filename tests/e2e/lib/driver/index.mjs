@@ -48,7 +48,7 @@ export const BROWSERS = /** @type {const} */ (['chromium', 'firefox']);
 
 /**
  * @param {'chromium' | 'firefox'} name
- * @param {{ withHost?: boolean, env?: Record<string, string> }} [opts]
+ * @param {{ withHost?: boolean, env?: Record<string, string>, prefs?: Record<string, any> }} [opts]  prefs: Firefox only
  * @returns {Promise<Driver>}
  */
 export function launchDriver(name, opts = {}) {
