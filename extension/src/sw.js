@@ -2,6 +2,9 @@
 // messages and render what it answers. Listeners are registered synchronously at the top level
 // (MV3 wakes a stopped worker only for listeners registered that way); the wasm core loads behind
 // a promise that every handler awaits — no top-level await.
+// Firefox runs this same module as its MV3 event page (`background.scripts`, see
+// xtask/src/extension/manifest.rs): a document that is stopped when idle, as the worker is, so
+// the same rules hold. Both browsers' `chrome.*` return promises in MV3: no `browser.*` shim.
 import { coreVersion } from './wasm/ssobridge_wasm.js';
 import { coreReady } from './background/settings.js';
 import { lockLocal } from './background/local-store.js';
@@ -61,6 +64,7 @@ chrome.runtime.onConnect.addListener((port) => {
 function isExtensionPage(sender) {
   const ours = chrome.runtime.getURL('');
   return !!sender && sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(ours)
+    // A browser that gives no `origin` (older Firefox) leaves the URL check above as the whole check.
     && (sender.origin === undefined || `${sender.origin}/` === ours);
 }
 

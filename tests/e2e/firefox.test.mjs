@@ -13,7 +13,7 @@ import { launchFirefoxDriver } from './lib/driver/firefox.mjs';
 import { poll } from './lib/driver/common.mjs';
 import { createServer } from 'node:net';
 import { startEnv } from './scenarios/env.mjs';
-import { deviceSignIn } from './scenarios/sign-in.mjs';
+import { approveOurCode, deviceSignIn } from './scenarios/sign-in.mjs';
 import { ACCOUNTS } from './scenarios/panel.mjs';
 import * as ui from './scenarios/ui.mjs';
 
@@ -26,9 +26,10 @@ async function status(driver) {
 
 const version = () => JSON.parse(readFileSync(join(required('SSOBRIDGE_EXTENSION_DIR_FIREFOX'), 'manifest.json'), 'utf8')).version;
 
-test('Firefox loads the extension and its wasm core', async () => {
+test('Firefox loads the extension with no manifest warnings, and its wasm core answers', async () => {
   const driver = await launchFirefoxDriver();
   try {
+    assert.deepEqual(await driver.manifestWarnings(), []);
     assert.deepEqual(await status(driver), { ok: true, result: { coreVersion: version(), extensionVersion: version() } });
   } finally {
     await driver.close();
@@ -120,14 +121,11 @@ test('Firefox: the event page is stopped in the middle of a device login; the lo
     await ui.addPortal(popup, { startUrl: `${env.emu.url}/start`, region: 'us-east-1', sessionName: 'demo' });
     await ui.clickSignIn(popup, 'demo');
     const page = await driver.waitForTab(/\/device\?user_code=/);
-    await page.waitFor('#ssobridge-device >> [data-kind="ours"]');
     await popup.close();
     // The login's polling keeps an idle event page awake in Firefox, so it is stopped the way
     // Firefox stops an idle one; the device page's guard and the alarm wake it again.
     assert.equal(await driver.stopBackground(), 'stopped');
-    await page.click('#confirm-code');
-    await page.click('#allow-access');
-    await page.waitFor('#device-approved');
+    await approveOurCode(page);
     await ui.waitSignedIn(await ui.openPopup(driver), 'demo');
     assert.ok(existsSync(env.cacheFile('demo')));
   } finally {

@@ -53,14 +53,26 @@ export async function deviceSignIn(driver, env) {
   const code = new URL(await page.url()).searchParams.get('user_code');
   assert.equal(await ui.shownUserCode(popup), code);
   await popup.screenshot(`${driver.name}-popup-device-code`);
-  // The device guard (the emulator is a custom portal domain) knows the code as ours.
-  await page.waitFor('#ssobridge-device >> [data-kind="ours"]');
-  await page.click('#confirm-code');
-  await page.click('#allow-access');
-  await page.waitFor('#device-approved');
+  await approveOurCode(page);
   await ui.waitSignedIn(popup, SESSION);
   assert.ok(existsSync(env.cacheFile(SESSION)), 'no token in ~/.aws/sso/cache');
   return popup;
+}
+
+/**
+ * Confirm and Allow on the emulator's verification pages, as a person would once the device
+ * guard (the emulator is a custom portal domain) has drawn its "requested by SSO Bridge" note on
+ * each page: the note pushes the page down, so the buttons are clicked where they end up.
+ * @param {import('../lib/driver/index.mjs').Tab} page
+ */
+export async function approveOurCode(page) {
+  const note = '#ssobridge-device >> [data-kind="ours"]';
+  await page.waitFor(note);
+  await page.click('#confirm-code');
+  await page.waitFor('#allow-access');
+  await page.waitFor(note);
+  await page.click('#allow-access');
+  await page.waitFor('#device-approved');
 }
 
 /**

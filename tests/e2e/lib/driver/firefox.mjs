@@ -14,7 +14,7 @@ import { browserEnv, poll } from './common.mjs';
 
 /**
  * @param {{ withHost?: boolean, env?: Record<string, string>, prefs?: Record<string, any>, extension?: { type: 'path' | 'archivePath', path: string } }} [opts]
- * @returns {Promise<import('./index.mjs').Driver & { backgroundState: () => Promise<string>, stopBackground: () => Promise<string> }>}
+ * @returns {Promise<import('./index.mjs').Driver & { backgroundState: () => Promise<string>, stopBackground: () => Promise<string>, manifestWarnings: () => Promise<string[]> }>}
  */
 export async function launchFirefoxDriver(opts = {}) {
   const home = mkdtempSync(join(tmpdir(), 'ssobridge-home-'));
@@ -59,6 +59,8 @@ export async function launchFirefoxDriver(opts = {}) {
        * the browser's own (chrome) scope, which --remote-allow-system-access opens to the test.
        */
       backgroundState: () => inChrome(ff, 'extension.backgroundState'),
+      /** What Firefox said while reading the manifest (keys it does not know, …). */
+      manifestWarnings: async () => JSON.parse(await inChrome(ff, 'JSON.stringify(extension.warnings)')),
       /** Stops the event page as Firefox does when it idles (CDP's stopAllWorkers, for Firefox). */
       stopBackground: () => inChrome(ff, 'extension.terminateBackground({ disableResetIdleForTest: true }).then(() => extension.backgroundState)'),
       async close() {
@@ -129,6 +131,10 @@ function rootOps(ff, context, self) {
       if (!s) return false;
       const state = o.state ?? 'visible';
       return state === 'attached' ? s.attached : state === 'detached' ? !s.attached : state === 'visible' ? s.visible : !s.visible;
+    }).catch(async (e) => {
+      // What the page showed instead, so a failure says more than "timed out".
+      const shown = await call(ff, context, () => `${location.href}\n${document.body?.innerText.slice(0, 1500)}`, []).catch(() => '');
+      throw new Error(`${e.message}; the page showed: ${shown}`);
     });
   /**
    * The centre of a visible, enabled element, scrolled into view, that stayed in place for 50 ms
@@ -171,15 +177,21 @@ function rootOps(ff, context, self) {
       });
       await ff.send('input.releaseActions', { context });
     },
-    /** Replaces the field's text by typing `value`. @param {string} sel @param {string} value */
+    /**
+     * Replaces the field's text with `value` and fires `input` and `change`, as Playwright's fill
+     * does. Not typed key by key: Firefox opens its autocomplete list under a field with a
+     * datalist, which can cover the next thing to click.
+     * @param {string} sel @param {string} value
+     */
     async fill(sel, value) {
       await waitFor(sel);
-      await inRoot((all, sel) => {
+      await inRoot((all, sel, value) => {
         const el = all(sel)[0];
         el.focus();
-        el.select();
-      }, sel);
-      await type(value === '' ? '\uE003' : value); // Backspace empties the selection
+        el.value = value;
+        el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: value }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, sel, value);
     },
     type,
     /** @param {string} sel @param {boolean} [on] */
