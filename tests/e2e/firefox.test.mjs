@@ -132,3 +132,16 @@ test('Firefox: the event page is stopped in the middle of a device login; the lo
     await env.close();
   }
 });
+
+test('Firefox with no host registered: the popup shows the Firefox install command', async () => {
+  const driver = await launchFirefoxDriver();
+  try {
+    const popup = await driver.open(driver.extensionUrl('popup.html'));
+    await popup.waitFor('#host-problem', { timeout: 20_000 });
+    assert.equal(await popup.text('#host-install-cmd'), 'ssobridge-host install --browser firefox');
+    assert.match(await popup.text('#host-problem-text'), /not installed/);
+    assert.deepEqual(driver.problems, []);
+  } finally {
+    await driver.close();
+  }
+});

@@ -15,7 +15,9 @@ export async function portalPanel(driver, env) {
   const panel = await ui.panelOf(portal);
   assert.equal(await ui.panelStartUrl(panel), `${env.emu.url}/start`);
   await ui.panelConnect(panel);
-  const consent = await driver.waitForTab(/\/authorize\?/);
+  const consent = await driver.waitForTab(/\/authorize\?/).catch(async (e) => {
+    throw new Error(`${e.message}; the panel showed: ${await panel.text('.panel').catch(() => '?')}`);
+  });
   await consent.click('#allow-access');
   assert.equal(await ui.panelRoles(panel), 3);
   assert.doesNotMatch(env.config(), /Dev\.ReadOnly/, 'written before Confirm');

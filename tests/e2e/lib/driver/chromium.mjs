@@ -27,7 +27,7 @@ export async function launchChromiumDriver(opts = {}) {
       await page.goto(url);
       return pwTab(page);
     },
-    async waitForTab(pattern, timeout = 20_000) {
+    async waitForTab(pattern, timeout = 30_000) {
       return pwTab(await poll(`a tab matching ${pattern}`, timeout, () => browser.context.pages().find((p) => pattern.test(p.url()))));
     },
     async tabUrls() {

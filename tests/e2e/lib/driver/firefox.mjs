@@ -47,8 +47,10 @@ export async function launchFirefoxDriver(opts = {}) {
         await tab.goto(url);
         return tab;
       },
-      async waitForTab(pattern, timeout = 20_000) {
-        const context = await poll(`a tab matching ${pattern}`, timeout, async () => (await topLevel(ff)).find((c) => pattern.test(c.url))?.context);
+      async waitForTab(pattern, timeout = 30_000) {
+        const context = await poll(`a tab matching ${pattern}`, timeout, async () => (await topLevel(ff)).find((c) => pattern.test(c.url))?.context).catch(async (e) => {
+          throw new Error(`${e.message}; the tabs: ${(await topLevel(ff)).map((c) => c.url).join(', ')}`);
+        });
         return bidiTab(ff, context);
       },
       async tabUrls() {
