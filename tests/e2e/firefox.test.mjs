@@ -122,8 +122,9 @@ test('Firefox: the event page is stopped in the middle of a device login; the lo
     await ui.clickSignIn(popup, 'demo');
     const page = await driver.waitForTab(/\/device\?user_code=/);
     await popup.close();
-    // The login's polling keeps an idle event page awake in Firefox, so it is stopped the way
-    // Firefox stops an idle one; the device page's guard and the alarm wake it again.
+    // Even with a 1.5 s idle time-out Firefox kept the page running while the login polled (tried
+    // for a minute), so the test stops it the way Firefox stops an idle one; what wakes it again
+    // (the device page's guard, the popup, the alarm) must find the login and finish it.
     assert.equal(await driver.stopBackground(), 'stopped');
     await approveOurCode(page);
     await ui.waitSignedIn(await ui.openPopup(driver), 'demo');

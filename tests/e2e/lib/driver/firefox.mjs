@@ -14,7 +14,7 @@ import { browserEnv, poll } from './common.mjs';
 
 /**
  * @param {{ withHost?: boolean, env?: Record<string, string>, prefs?: Record<string, any>, extension?: { type: 'path' | 'archivePath', path: string } }} [opts]
- * @returns {Promise<import('./index.mjs').Driver & { backgroundState: () => Promise<string>, stopBackground: () => Promise<string>, manifestWarnings: () => Promise<string[]> }>}
+ * @returns {Promise<import('./index.mjs').Driver & { stopBackground: () => Promise<string>, manifestWarnings: () => Promise<string[]> }>}
  */
 export async function launchFirefoxDriver(opts = {}) {
   const home = mkdtempSync(join(tmpdir(), 'ssobridge-home-'));
@@ -56,14 +56,11 @@ export async function launchFirefoxDriver(opts = {}) {
       async tabUrls() {
         return (await topLevel(ff)).map((c) => c.url);
       },
-      /**
-       * The event page's state as Firefox keeps it ('running', 'suspending', 'stopped'), read in
-       * the browser's own (chrome) scope, which --remote-allow-system-access opens to the test.
-       */
-      backgroundState: () => inChrome(ff, 'extension.backgroundState'),
+      // These two read the add-on's state in the browser's own (chrome) scope, which
+      // --remote-allow-system-access opens to the test.
       /** What Firefox said while reading the manifest (keys it does not know, …). */
       manifestWarnings: async () => JSON.parse(await inChrome(ff, 'JSON.stringify(extension.warnings)')),
-      /** Stops the event page as Firefox does when it idles (CDP's stopAllWorkers, for Firefox). */
+      /** Stops the event page as Firefox does when it idles (CDP's stopAllWorkers, for Firefox); returns its state then. */
       stopBackground: () => inChrome(ff, 'extension.terminateBackground({ disableResetIdleForTest: true }).then(() => extension.backgroundState)'),
       async close() {
         await ff.close();
