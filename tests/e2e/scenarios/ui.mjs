@@ -43,7 +43,9 @@ export async function openPopup(driver) {
 /** @param {Tab} popup @param {{ startUrl: string, region: string, sessionName: string }} portal */
 export async function addPortal(popup, portal) {
   if (!(await popup.visible('#add-portal-form input[name="startUrl"]'))) await popup.click('#add-portal summary');
-  for (const [name, value] of Object.entries(portal)) await popup.fill(`#add-portal-form input[name="${name}"]`, value);
+  // The session name first: leaving the start URL with no name asks the worker for a suggested
+  // one, which would land in the name field after this fill, replacing it.
+  for (const name of /** @type {const} */ (['sessionName', 'startUrl', 'region'])) await popup.fill(`#add-portal-form input[name="${name}"]`, portal[name]);
   await popup.click('#add-portal-form button[type="submit"]');
   await popup.waitFor(row(portal.sessionName));
 }
