@@ -2,8 +2,12 @@
 // messages and render what it answers. Listeners are registered synchronously at the top level
 // (MV3 wakes a stopped worker only for listeners registered that way); the wasm core loads behind
 // a promise that every handler awaits — no top-level await.
+// Firefox runs this same module as its MV3 event page (`background.scripts`, see
+// xtask/src/extension/manifest.rs): a document that is stopped when idle, as the worker is, so
+// the same rules hold. Both browsers' `chrome.*` return promises in MV3: no `browser.*` shim.
 import { coreVersion } from './wasm/ssobridge_wasm.js';
 import { coreReady } from './background/settings.js';
+import { lockLocal } from './background/local-store.js';
 import { HostClient } from './background/host.js';
 import * as sessions from './background/sessions.js';
 import * as profiles from './background/profiles.js';
@@ -16,10 +20,11 @@ import * as autosync from './background/autosync.js';
 const ready = coreReady();
 const host = new HostClient();
 
-// Content scripts run inside web pages: on Chromium they may not read or write the extension's
-// storage at all (settings hold the endpoint override, where tokens are sent). Firefox has no
-// access levels for `local`: there, every load is checked through the core (settings.js).
-chrome.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {});
+// Content scripts run inside web pages: they may not read or write the extension's storage at
+// all (settings hold the endpoint override, where tokens are sent). Chromium: access levels on
+// both areas. Firefox has none for `local` (local-store.js keeps the settings elsewhere there)
+// and never exposes `session` to content scripts, so both calls may fail there.
+void lockLocal().catch(() => {});
 chrome.storage.session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => {});
 
 /** Open popups, which get state pushes while they are open. @type {Set<chrome.runtime.Port>} */
@@ -60,6 +65,7 @@ chrome.runtime.onConnect.addListener((port) => {
 function isExtensionPage(sender) {
   const ours = chrome.runtime.getURL('');
   return !!sender && sender.id === chrome.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(ours)
+    // A browser that gives no `origin` (older Firefox) leaves the URL check above as the whole check.
     && (sender.origin === undefined || `${sender.origin}/` === ours);
 }
 

@@ -166,12 +166,16 @@ fn web_ext_lint() -> Result {
             .arg(extension::dist("firefox")),
     )?;
     let report: serde_json::Value = serde_json::from_str(&out).map_err(|e| format!("web-ext output: {e}"))?;
-    let errors = report["summary"]["errors"].as_u64().unwrap_or(u64::MAX);
-    if errors != 0 {
-        eprintln!("{}", serde_json::to_string_pretty(&report["errors"]).unwrap_or_default());
-        return Err(format!("web-ext lint: {errors} error(s)"));
+    // AMO reviews warnings as well as errors: either fails the check (issue 14).
+    let count = |kind: &str| report["summary"][kind].as_u64().unwrap_or(u64::MAX);
+    let (errors, warnings) = (count("errors"), count("warnings"));
+    if errors != 0 || warnings != 0 {
+        for kind in ["errors", "warnings"] {
+            eprintln!("{}", serde_json::to_string_pretty(&report[kind]).unwrap_or_default());
+        }
+        return Err(format!("web-ext lint: {errors} error(s), {warnings} warning(s)"));
     }
-    eprintln!("web-ext lint: 0 errors, {} warning(s)", report["summary"]["warnings"]);
+    eprintln!("web-ext lint: 0 errors, 0 warnings, {} notice(s)", report["summary"]["notices"]);
     Ok(())
 }
 

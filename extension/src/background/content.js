@@ -193,7 +193,10 @@ async function portalView(url, hints, ctx) {
     return { portal: true, connected: false, startUrl: page.startUrl, region: page.region, regionFrom: page.regionFrom, sessionName: core.suggestSessionName(page.startUrl, await sessions.namesInUse()) };
   }
   const name = page.sessionName;
-  const [login, token, error] = await Promise.all([logins.get(name), tokens.get(name), errors.all().then((all) => all[name])]);
+  // The login first, then the token: a finishing login stores its token before it clears
+  // itself, so a view read in between never shows neither (the panel stops polling on that).
+  const login = await logins.get(name);
+  const [token, error] = await Promise.all([tokens.get(name), errors.all().then((all) => all[name])]);
   const expiresAt = token?.token?.expiresAtMs ?? null;
   return {
     portal: true,

@@ -100,8 +100,11 @@ export class HostClient {
   onDisconnect(port) {
     if (this.port !== port) return;
     this.port = null;
-    const why = chrome.runtime.lastError?.message ?? 'the native host exited';
-    // Chromium says "Specified native messaging host not found." when nothing is registered.
+    // Chromium gives the reason in runtime.lastError; Firefox on the port (`port.error`), and
+    // leaves lastError unset there.
+    const why = /** @type {any} */ (port).error?.message ?? chrome.runtime.lastError?.message ?? 'the native host exited';
+    // Chromium says "Specified native messaging host not found." when nothing is registered,
+    // Firefox "No such native application com.ssobridge.host".
     const code = /not found|no such native application/i.test(why) ? 'host_missing' : 'host_disconnected';
     for (const [id, entry] of this.pending) {
       clearTimeout(entry.timer);

@@ -1,14 +1,14 @@
-// Settings and portals live in chrome.storage.local: nothing secret is ever stored there.
-// Tokens and in-flight logins live in chrome.storage.session (see sessions.js).
+// Settings and portals live in local-store.js (chrome.storage.local where it can be locked to
+// extension pages, Chromium; the extension origin's IndexedDB where it cannot, Firefox): nothing
+// secret is ever stored there. Tokens and in-flight logins live in chrome.storage.session (see
+// vault.js), which content scripts cannot read in either browser.
 //
-// What is stored is not trusted as it is read. On Chromium the worker makes `local` readable and
-// writable by extension pages only (sw.js), but Firefox lets content scripts, i.e. code running
-// inside web pages, write it; and the endpoint override decides where tokens are sent. So every
-// load goes through the core's checks, field by field: a field that fails is replaced by its
-// default (never used as stored), and the problem is kept in chrome.storage.session for the
-// options page to show (`settingsProblems`).
+// What is stored is still not trusted as it is read: every load goes through the core's checks,
+// field by field. A field that fails is replaced by its default (never used as stored), and the
+// problem is kept in chrome.storage.session for the options page to show (`settingsProblems`).
 import init from '../wasm/ssobridge_wasm.js';
 import { checkSettings, checkPortal } from '../wasm/ssobridge_wasm.js';
+import { getLocal, setLocal } from './local-store.js';
 
 /** @type {Promise<unknown> | null} */
 let initOnce = null;
@@ -98,7 +98,7 @@ export function checkStoredSettings(stored) {
 /** @returns {Promise<Settings>} */
 export async function loadSettings() {
   await coreReady();
-  const { settings: stored } = await chrome.storage.local.get('settings');
+  const stored = await getLocal('settings');
   const { settings, problems } = checkStoredSettings(stored ?? {});
   await recordProblems(problems);
   return settings;
@@ -123,7 +123,7 @@ export async function settingsProblems() {
 /** @param {Partial<Settings>} patch */
 export async function saveSettings(patch) {
   const next = { ...(await loadSettings()), ...patch };
-  await chrome.storage.local.set({ settings: next });
+  await setLocal('settings', next);
   // What is stored now is what was checked: the next load finds nothing wrong.
   await recordProblems([]);
   return next;
@@ -138,7 +138,7 @@ export async function saveSettings(patch) {
  */
 export async function loadPortals() {
   await coreReady();
-  const { portals } = await chrome.storage.local.get('portals');
+  const portals = await getLocal('portals');
   if (!Array.isArray(portals)) return [];
   /** @type {Portal[]} */
   const out = [];
@@ -154,7 +154,7 @@ export async function loadPortals() {
 
 /** @param {Portal[]} portals */
 export async function savePortals(portals) {
-  await chrome.storage.local.set({ portals });
+  await setLocal('portals', portals);
 }
 
 /** @typedef {import('../wasm/ssobridge_wasm.js').SyncTarget} SyncTarget  the core's type (generated) */

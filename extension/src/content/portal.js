@@ -259,7 +259,11 @@
             polls = 0;
           }
         })
-        .catch(() => {});
+        // A refresh that failed (the worker restarting, a lost message) does not end a sign-in
+        // in progress: keep polling, still within the cap, so the panel cannot stay stuck.
+        .catch(() => {
+          if (seen || polls < 10) pollSignIn(seen);
+        });
     }, 1000);
   }
 

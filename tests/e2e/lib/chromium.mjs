@@ -23,7 +23,7 @@ const QUIET = [
 ];
 
 /** The browser's environment: a temporary HOME and none of the caller's AWS settings. */
-function browserEnv(home, extra = {}) {
+export function browserEnv(home, extra = {}) {
   const env = { ...process.env, HOME: home, ...extra };
   for (const k of Object.keys(env)) if (k.startsWith('AWS_') && !(k in extra)) delete env[k];
   return env;

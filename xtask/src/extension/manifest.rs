@@ -30,10 +30,13 @@ pub fn manifest_for(browser: &str) -> Result<Value> {
             background.remove("scripts");
             obj.remove("browser_specific_settings");
         }
-        // Firefox runs MV3 backgrounds as event pages (`scripts`) and rejects `key`.
+        // Firefox runs MV3 backgrounds as event pages (`scripts`) and rejects `key`. It has no
+        // `externally_connectable` (no web page can message an add-on there) and warns about the
+        // key at load, so it goes too.
         "firefox" => {
             background.remove("service_worker");
             obj.remove("key");
+            obj.remove("externally_connectable");
         }
         other => return Err(format!("unknown browser {other}")),
     }
@@ -154,6 +157,24 @@ mod tests {
                 assert!(!all.iter().any(|p| p.contains("{{")), "{browser}: a placeholder is left");
             }
         }
+    }
+
+    #[test]
+    fn each_browser_gets_only_the_keys_it_understands() {
+        let firefox = manifest_for("firefox").unwrap();
+        let gecko = &firefox["browser_specific_settings"]["gecko"];
+        assert_eq!(gecko["id"], "ssobridge@ssobridge.dev");
+        assert!(gecko["strict_min_version"].is_string());
+        assert_eq!(gecko["data_collection_permissions"]["required"][0], "none");
+        assert_eq!(firefox["background"]["scripts"][0], "sw.js");
+        for gone in ["key", "externally_connectable"] {
+            assert!(firefox.get(gone).is_none(), "firefox: {gone}");
+        }
+        assert!(firefox["background"].get("service_worker").is_none());
+        let chromium = manifest_for("chromium").unwrap();
+        assert!(chromium.get("browser_specific_settings").is_none());
+        assert!(chromium["background"].get("scripts").is_none());
+        assert!(chromium["key"].is_string() && chromium["externally_connectable"].is_object());
     }
 
     #[test]
