@@ -3,6 +3,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod demo;
+mod dist;
 mod emulator;
 mod extension;
 mod fuzz;
@@ -25,7 +26,7 @@ enum Cmd {
     Build,
     /// Install what is missing, then run every test tier; ends with `N passed, N failed`.
     Test {
-        /// Run only these tiers (rust, wasm, python, browser, checks, fuzz).
+        /// Run only these tiers (rust, wasm, python, browser, checks, dist, fuzz).
         #[arg(long = "only")]
         only: Vec<String>,
     },
@@ -40,6 +41,9 @@ enum Cmd {
         /// token_cache, oidc_responses, portal_listing); all when left out.
         target: Option<String>,
     },
+    /// Build every release artifact into target/dist/: the host for each OS and CPU, the
+    /// Chromium zip, the Firefox xpi, SHA256SUMS.
+    Dist,
     /// Measure the performance budgets and print one table (measured, budget, ok/over).
     Bench,
     /// Install a release native host for this user, register it with every browser, build the extension.
@@ -63,6 +67,7 @@ fn main() {
         Cmd::Test { only } => test::run(&only),
         Cmd::Demo => demo::run(),
         Cmd::Fuzz { seconds, target } => fuzz::run(seconds, target),
+        Cmd::Dist => dist::run(),
         Cmd::Bench => bench::run(),
         Cmd::Install { home } => install::install(home),
         Cmd::Uninstall { home } => install::uninstall(home),

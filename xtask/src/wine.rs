@@ -114,8 +114,8 @@ fn install_registers(exe: &Path) -> Result {
         .lines()
         .find_map(|l| l.split_once("REG_SZ").map(|(_, v)| v.trim().to_string()))
         .ok_or(format!("`wine64 reg query {CHROME_KEY}` shows no manifest path:\n{query}"))?;
-    if !manifest.ends_with(r"\com.ssobridge.host.chromium.json") {
-        return Err(format!("registry points at {manifest:?}, not the host's Chromium manifest"));
+    if !manifest.ends_with(r"\com.ssobridge.host.chrome.json") {
+        return Err(format!("registry points at {manifest:?}, not the host's Chrome manifest"));
     }
     // Wine maps C:\ to the prefix's drive_c, so the file the key names is visible from here.
     let rel = manifest.get(3..).unwrap_or_default().replace('\\', "/");
