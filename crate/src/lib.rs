@@ -22,4 +22,4 @@ pub mod session;
 use aws::fake_platform;
 pub use aws::{endpoints, http, listing, login, oidc, portal, ratelimit, regions, sso_session};
 pub use files::{config, names, naming, token_cache};
-pub use session::{lifecycle, plan, setup};
+pub use session::{install_hint, lifecycle, plan, setup};

@@ -45,10 +45,7 @@ function render() {
   status.dataset.state = state.host.ok ? 'ready' : 'error';
   status.textContent = state.host.ok ? t('hostReady', [state.host.version]) : t('hostProblem');
   byId('host-problem').hidden = state.host.ok;
-  if (!state.host.ok) {
-    byId('host-problem-text').textContent = t(`err_${state.host.error.code}`) || state.host.error.message;
-    byId('host-install-cmd').textContent = state.host.installCommand;
-  }
+  if (!state.host.ok) renderHostProblem(state.host);
   os = state.os;
   renderPortals();
   const login = state.portals.find((/** @type {any} */ p) => p.login);
@@ -56,6 +53,25 @@ function render() {
   else if (!byId('login').hidden) show('home');
   prefillAddPortal();
 }
+
+/** The host-missing screen: the browser, the download, the one command; then a re-check every
+ * few seconds until the host answers (the person runs the command while this stays open). */
+function renderHostProblem(/** @type {any} */ host) {
+  const hint = host.install;
+  byId('host-problem-text').textContent = t(`err_${host.error.code}`) || host.error.message;
+  byId('host-install-intro').textContent = hint.asset ? t('hostInstallIntro', [hint.browser]) : t('hostInstallUnsupported', [hint.browser]);
+  const link = /** @type {HTMLAnchorElement} */ (byId('host-asset-link'));
+  link.hidden = !hint.asset;
+  link.textContent = hint.asset ?? '';
+  link.href = hint.url ?? '#';
+  byId('host-install-shell').textContent = hint.command ? t(hint.powershell ? 'hostInstallShellWin' : 'hostInstallShellUnix') : '';
+  byId('host-install-cmd-row').hidden = !hint.command;
+  byId('host-install-cmd').textContent = hint.command ?? '';
+  clearTimeout(hostRecheck);
+  hostRecheck = setTimeout(() => ask({ type: 'state' }).then((s) => { state = s; render(); }, () => {}), HOST_RECHECK_MS);
+}
+const HOST_RECHECK_MS = 2000;
+/** @type {ReturnType<typeof setTimeout> | undefined} */ let hostRecheck;
 
 function renderPortals() {
   const list = byId('portals');

@@ -5,26 +5,27 @@
 use crate::extension;
 use crate::prereqs;
 use crate::sh::{self, cmd, root, Result};
+use ssobridge_core::install_hint::{HostAsset, HOST_ASSETS};
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// The workspace version, which the extension manifest also carries.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A host build: Rust target triple, asset name.
-pub struct HostAsset {
-    pub triple: &'static str,
-    pub asset: &'static str,
-}
+/// Every host release asset (the core's table: the popup links the same names).
+pub const HOSTS: &[HostAsset] = HOST_ASSETS;
 
-/// Every host release asset. musl: a static Linux binary, free of the build machine's libc.
-pub const HOSTS: &[HostAsset] = &[
-    HostAsset { triple: "x86_64-unknown-linux-musl", asset: "ssobridge-host-linux-x86_64" },
-    HostAsset { triple: "aarch64-unknown-linux-musl", asset: "ssobridge-host-linux-arm64" },
-    HostAsset { triple: "x86_64-pc-windows-gnu", asset: "ssobridge-host-windows-x86_64.exe" },
-    HostAsset { triple: "x86_64-apple-darwin", asset: "ssobridge-host-macos-x86_64" },
-    HostAsset { triple: "aarch64-apple-darwin", asset: "ssobridge-host-macos-arm64" },
-];
+/// The Rust target an asset is built for. musl makes the Linux hosts static, free of the
+/// machine's C library.
+pub fn target(asset: &HostAsset) -> &'static str {
+    match (asset.os, asset.arch) {
+        ("linux", "arm64") => "aarch64-unknown-linux-musl",
+        ("linux", _) => "x86_64-unknown-linux-musl",
+        ("win", _) => "x86_64-pc-windows-gnu",
+        ("mac", "arm64") => "aarch64-apple-darwin",
+        _ => "x86_64-apple-darwin",
+    }
+}
 
 pub fn dir() -> PathBuf {
     root().join("target/dist")
@@ -40,7 +41,7 @@ pub fn firefox_xpi() -> String {
 
 pub fn run() -> Result {
     let started = Instant::now();
-    let triples: Vec<&str> = HOSTS.iter().map(|h| h.triple).collect();
+    let triples: Vec<&str> = HOSTS.iter().map(target).collect();
     prereqs::ensure_dist_tools(&triples)?;
     let out = dir();
     let _ = std::fs::remove_dir_all(&out);
@@ -67,7 +68,7 @@ fn build_hosts() -> Result {
     let mut c = cmd("cargo");
     c.args(["zigbuild", "--release", "-p", "ssobridge-host", "--bin", "ssobridge-host"]);
     for h in HOSTS {
-        c.args(["--target", h.triple]);
+        c.args(["--target", target(h)]);
     }
     // Smaller downloads; symbols help nobody who runs a release binary.
     c.env("CARGO_PROFILE_RELEASE_STRIP", "symbols");
@@ -75,9 +76,9 @@ fn build_hosts() -> Result {
     c.env("PATH", format!("{}:{}", root().join(".venv/bin").display(), std::env::var("PATH").unwrap_or_default()));
     sh::run(&mut c)?;
     for h in HOSTS {
-        let exe = if h.triple.contains("windows") { "ssobridge-host.exe" } else { "ssobridge-host" };
-        let built = root().join("target").join(h.triple).join("release").join(exe);
-        let dest = dir().join(h.asset);
+        let exe = if target(h).contains("windows") { "ssobridge-host.exe" } else { "ssobridge-host" };
+        let built = root().join("target").join(target(h)).join("release").join(exe);
+        let dest = dir().join(h.file);
         std::fs::copy(&built, &dest).map_err(|e| format!("copying {} to {}: {e}", built.display(), dest.display()))?;
     }
     Ok(())
@@ -111,7 +112,7 @@ fn package_firefox() -> Result {
 
 /// `SHA256SUMS` in the format `sha256sum -c` checks.
 fn write_sums() -> Result {
-    let mut names: Vec<String> = HOSTS.iter().map(|h| h.asset.to_string()).collect();
+    let mut names: Vec<String> = HOSTS.iter().map(|h| h.file.to_string()).collect();
     names.push(chromium_zip());
     names.push(firefox_xpi());
     let sums = sh::output(cmd("sha256sum").current_dir(dir()).args(&names))?;

@@ -3,11 +3,12 @@
 //! Linux), `SHA256SUMS`, the Linux host end to end in a minimal Debian root (`dist_debian`), the
 //! Windows host installing itself under Wine (`dist_wine`), the Chromium zip loaded in
 //! Chromium, and Firefox's linter on the xpi.
-use crate::dist::{self, HostAsset, HOSTS};
+use crate::dist::{self, HOSTS};
 use crate::install::Scratch;
 use crate::sh::{self, cmd, root, Result};
 use crate::test::{product_env, tap_counts, Counts};
 use object::{Architecture, BinaryFormat, Object};
+use ssobridge_core::install_hint::HostAsset;
 
 pub fn tier() -> Result<Counts> {
     let mut c = Counts::default();
@@ -28,7 +29,7 @@ pub fn tier() -> Result<Counts> {
         return Ok(c);
     }
     for host in HOSTS {
-        tally(&format!("{} header", host.asset), check_header(host));
+        tally(&format!("{} header", host.file), check_header(host));
     }
     tally("SHA256SUMS", sh::run(cmd("sha256sum").arg("-c").arg("SHA256SUMS").current_dir(dist::dir())));
     tally("linux host in a Debian root, then the AWS CLI", crate::dist_debian::check());
@@ -52,26 +53,22 @@ pub fn expected(triple: &str) -> (BinaryFormat, Architecture) {
 }
 
 fn check_header(host: &HostAsset) -> Result {
-    let path = dist::dir().join(host.asset);
+    let asset = host.file;
+    let path = dist::dir().join(asset);
     let data = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let file = object::File::parse(&*data).map_err(|e| format!("{}: not an executable: {e}", host.asset))?;
-    let (format, arch) = expected(host.triple);
+    let file = object::File::parse(&*data).map_err(|e| format!("{}: not an executable: {e}", asset))?;
+    let (format, arch) = expected(dist::target(host));
     if file.format() != format || file.architecture() != arch {
-        return Err(format!(
-            "{} is {:?} {:?}, not {format:?} {arch:?}",
-            host.asset,
-            file.format(),
-            file.architecture()
-        ));
+        return Err(format!("{} is {:?} {:?}, not {format:?} {arch:?}", asset, file.format(), file.architecture()));
     }
     if format == BinaryFormat::Elf {
         // Static: no program interpreter and no shared library to load.
         let needs = elf_needs(&data)?;
         if !needs.is_empty() {
-            return Err(format!("{} is not static: it needs {}", host.asset, needs.join(", ")));
+            return Err(format!("{} is not static: it needs {}", asset, needs.join(", ")));
         }
     }
-    eprintln!("{}: {format:?} {arch:?}{}", host.asset, if format == BinaryFormat::Elf { ", static" } else { "" });
+    eprintln!("{}: {format:?} {arch:?}{}", asset, if format == BinaryFormat::Elf { ", static" } else { "" });
     Ok(())
 }
 
@@ -123,15 +120,15 @@ mod tests {
     #[test]
     fn every_asset_names_its_os_and_cpu() {
         for h in HOSTS {
-            let (format, arch) = expected(h.triple);
+            let (format, arch) = expected(dist::target(h));
             let os = match format {
                 BinaryFormat::Pe => "windows",
                 BinaryFormat::MachO => "macos",
                 _ => "linux",
             };
             let cpu = if arch == Architecture::Aarch64 { "arm64" } else { "x86_64" };
-            assert!(h.asset.starts_with(&format!("ssobridge-host-{os}-{cpu}")), "{}", h.asset);
-            assert_eq!(h.asset.ends_with(".exe"), os == "windows");
+            assert!(h.file.starts_with(&format!("ssobridge-host-{os}-{cpu}")), "{}", h.file);
+            assert_eq!(h.file.ends_with(".exe"), os == "windows");
         }
     }
 }

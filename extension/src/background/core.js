@@ -3,12 +3,12 @@
 import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, checkPortal, checkSettings,
-  logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor,
+  logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor, installHint,
 } from '../wasm/ssobridge_wasm.js';
 
 export {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
   suggestSessionName, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
-  normalizeOrigin, matchPattern, badgeFor,
+  normalizeOrigin, matchPattern, badgeFor, installHint,
 };
