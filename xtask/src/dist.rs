@@ -40,6 +40,12 @@ pub fn firefox_xpi() -> String {
 }
 
 pub fn run() -> Result {
+    extension::build()?;
+    package()
+}
+
+/// Everything but building the extension (the test run has just built it).
+pub fn package() -> Result {
     let started = Instant::now();
     let triples: Vec<&str> = HOSTS.iter().map(target).collect();
     prereqs::ensure_dist_tools(&triples)?;
@@ -48,7 +54,6 @@ pub fn run() -> Result {
     std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
     build_hosts()?;
     let hosts_done = started.elapsed();
-    extension::build()?;
     package_chromium()?;
     package_firefox()?;
     write_sums()?;

@@ -22,7 +22,8 @@ pub fn tier() -> Result<Counts> {
             c.failed += 1;
         }
     };
-    let built = dist::run();
+    // `cargo xtask test` built the extension before the tiers.
+    let built = dist::package();
     let ok = built.is_ok();
     tally("cargo xtask dist", built);
     if !ok {
@@ -68,6 +69,10 @@ fn check_header(host: &HostAsset) -> Result {
             return Err(format!("{} is not static: it needs {}", asset, needs.join(", ")));
         }
     }
+    if format == BinaryFormat::MachO && arch == Architecture::Aarch64 && !macho_signed(&data)? {
+        // Apple silicon refuses to run an arm64 binary with no signature (ad hoc is enough).
+        return Err(format!("{asset} has no code signature (LC_CODE_SIGNATURE)"));
+    }
     eprintln!("{}: {format:?} {arch:?}{}", asset, if format == BinaryFormat::Elf { ", static" } else { "" });
     Ok(())
 }
@@ -86,6 +91,19 @@ fn elf_needs(data: &[u8]) -> Result<Vec<String>> {
     let imports = elf.imports().map_err(|e| format!("ELF imports: {e}"))?;
     needs.extend(imports.iter().take(5).map(|i| String::from_utf8_lossy(i.name()).into_owned()));
     Ok(needs)
+}
+
+/// True when the Mach-O carries a code signature load command.
+fn macho_signed(data: &[u8]) -> Result<bool> {
+    use object::read::macho::MachOFile64;
+    let macho = MachOFile64::<object::Endianness>::parse(data).map_err(|e| format!("Mach-O: {e}"))?;
+    let mut commands = macho.macho_load_commands().map_err(|e| format!("Mach-O load commands: {e}"))?;
+    while let Some(command) = commands.next().map_err(|e| format!("Mach-O load command: {e}"))? {
+        if command.cmd() == object::macho::LC_CODE_SIGNATURE {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Unzips the Chromium package and runs the e2e smoke test on it: Chromium loads it with the
