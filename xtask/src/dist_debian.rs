@@ -31,6 +31,8 @@ pub fn check() -> Result {
         sh::run(cmd("debootstrap").args(["--variant=minbase", "bookworm"]).arg(&dir).arg(MIRROR))?;
     }
     reset(&dir)?;
+    // A machine has /proc; the host finds itself through /proc/self/exe to copy itself.
+    let _proc = ProcMount::new(&dir)?;
     let download = dir.join("tmp/ssobridge-host-linux-x86_64");
     fs::copy(dist::dir().join("ssobridge-host-linux-x86_64"), &download).map_err(|e| e.to_string())?;
     make_executable(&download)?;
@@ -77,6 +79,26 @@ pub fn check() -> Result {
     expect(!dir.join("root/.mozilla/native-messaging-hosts/com.ssobridge.host.json").exists(), "manifest removed")?;
     eprintln!("Debian root: installed, answered, AWS CLI got {}, uninstalled", identity["Arn"]);
     Ok(())
+}
+
+/// `/proc` mounted in the root while the check runs, unmounted when dropped (also after a failure,
+/// so nothing under `target/` stays mounted).
+struct ProcMount(PathBuf);
+
+impl ProcMount {
+    fn new(dir: &Path) -> Result<ProcMount> {
+        let proc = dir.join("proc");
+        // A run that was killed may have left it mounted.
+        let _ = cmd("umount").arg(&proc).stderr(Stdio::null()).status();
+        sh::run(cmd("mount").args(["-t", "proc", "proc"]).arg(&proc))?;
+        Ok(ProcMount(proc))
+    }
+}
+
+impl Drop for ProcMount {
+    fn drop(&mut self) {
+        let _ = cmd("umount").arg(&self.0).status();
+    }
 }
 
 fn expect(ok: bool, what: &str) -> Result {
