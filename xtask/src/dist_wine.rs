@@ -63,6 +63,27 @@ fn run() -> Result {
             (v, _) => return Err(format!("{key}: expected present={present}, found {v:?}")),
         }
     }
+    // An administrator's policy that blocks user-level hosts is named by install and doctor.
+    let policy = r"HKLM\SOFTWARE\Policies\Google\Chrome";
+    sh::run(wine_cmd(WINE).args([
+        "reg",
+        "add",
+        policy,
+        "/v",
+        "NativeMessagingUserLevelHosts",
+        "/t",
+        "REG_DWORD",
+        "/d",
+        "0",
+        "/f",
+    ]))?;
+    let install = host(&exe, &["install"]);
+    let doctor = host(&exe, &["doctor"]);
+    let _ = wine_cmd(WINE).args(["reg", "delete", policy, "/f"]).status();
+    let said = install? + &doctor?;
+    if said.matches("BLOCKED").count() < 2 || !said.contains(policy) {
+        return Err(format!("install and doctor do not name the blocking policy {policy}:\n{said}"));
+    }
     // The installed copy answers too. Wine 8 lacks ProcessPrng (toolchain.md): the shim stands
     // in for Windows 10+ beside it, and goes before uninstall so the folder can be removed.
     fs::copy(bin.join(SHIM), installed_dir.join(SHIM)).map_err(|e| e.to_string())?;
