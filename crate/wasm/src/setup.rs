@@ -50,5 +50,5 @@ pub async fn logout_at_portal(
 /// asset, one command. A string, not an array, so no new decoder crosses the boundary.
 #[wasm_bindgen(js_name = installHint, unchecked_return_type = "InstallHint")]
 pub fn install_hint(os: &str, arch: &str, brands: &str) -> Result<JsValue, JsValue> {
-    to_js(&ssobridge_core::install_hint::install_hint(os, arch, brands.split('\n')))
+    to_js(&ssobridge_core::install_hint::install_hint(os, arch, brands))
 }
