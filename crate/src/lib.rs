@@ -23,4 +23,4 @@ pub mod session;
 use aws::fake_platform;
 pub use aws::{endpoints, http, listing, login, oidc, portal, ratelimit, regions, sso_session};
 pub use files::{config, names, naming, targets, token_cache};
-pub use session::{lifecycle, picker, plan, remember, setup};
+pub use session::{install_hint, lifecycle, picker, plan, remember, setup};

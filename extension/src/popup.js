@@ -56,10 +56,7 @@ function render() {
   status.dataset.state = state.host.ok ? 'ready' : 'error';
   status.textContent = state.host.ok ? t('hostReady', [state.host.version]) : t('hostProblem');
   byId('host-problem').hidden = state.host.ok;
-  if (!state.host.ok) {
-    byId('host-problem-text').textContent = errorText(state.host.error);
-    byId('host-install-cmd').textContent = state.host.installCommand;
-  }
+  if (!state.host.ok) renderHostProblem(state.host);
   os = state.os;
   renderPortals();
   const login = state.portals.find((/** @type {any} */ p) => p.login);
@@ -73,6 +70,25 @@ function render() {
 }
 /** The first state was rendered (the popup's initial focus waits for it). */
 let rendered = false;
+
+/** The host-missing screen: the browser, the download, the one command; then a re-check every
+ * few seconds until the host answers (the person runs the command while this stays open). */
+function renderHostProblem(/** @type {any} */ host) {
+  const hint = host.install;
+  byId('host-problem-text').textContent = errorText(host.error);
+  byId('host-install-intro').textContent = hint.asset ? t('hostInstallIntro', [hint.browser]) : t('hostInstallUnsupported', [hint.browser]);
+  const link = /** @type {HTMLAnchorElement} */ (byId('host-asset-link'));
+  link.hidden = !hint.asset;
+  link.textContent = hint.asset ?? '';
+  link.href = hint.url ?? '#';
+  byId('host-install-shell').textContent = hint.command ? t(hint.powershell ? 'hostInstallShellWin' : 'hostInstallShellUnix') : '';
+  byId('host-install-cmd-row').hidden = !hint.command;
+  byId('host-install-cmd').textContent = hint.command ?? '';
+  clearTimeout(hostRecheck);
+  hostRecheck = setTimeout(() => ask({ type: 'state' }).then((s) => { state = s; render(); }, () => {}), HOST_RECHECK_MS);
+}
+const HOST_RECHECK_MS = 2000;
+/** @type {ReturnType<typeof setTimeout> | undefined} */ let hostRecheck;
 
 function renderPortals() {
   const list = byId('portals');
@@ -240,7 +256,8 @@ input(form, 'startUrl').addEventListener('change', async () => {
   if (name.value) return;
   try {
     const r = await ask({ type: 'suggestPortal', startUrl: input(form, 'startUrl').value });
-    name.value = r.sessionName ?? '';
+    // A name typed while the suggestion was on its way is the person's: never overwrite it.
+    if (!name.value) name.value = r.sessionName ?? '';
   } catch {}
 });
 /** A field's error next to it, and marked on the input for screen readers. @param {string} field @param {string} text */
@@ -309,6 +326,10 @@ async function review(request) {
   }
 }
 initPicker({ fail, review });
+byId('retry-failed').addEventListener('click', () => {
+  const session = pickerSession();
+  if (session) void openAccounts(session);
+});
 byId('review-back').addEventListener('click', () => show('accounts'));
 byId('apply').addEventListener('click', async () => {
   if (!pending) return;

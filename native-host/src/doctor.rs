@@ -8,7 +8,8 @@ use ssobridge_core::token_cache::{cache_file_name, format_timestamp, summarize};
 
 use crate::actions::system_now;
 use crate::error::HostError;
-use crate::install::{manifest_path, registered_manifest, report, Browser, InstallOptions};
+use crate::install::{install_dir, registered_manifest, report, targets, Browser, EXE_NAME};
+use crate::install_policy::{self, PolicyState};
 use crate::paths::AwsPaths;
 use crate::store;
 
@@ -21,15 +22,14 @@ pub fn run() -> Result<(), HostError> {
     ));
     let exe = std::env::current_exe().ok().and_then(|p| fs::canonicalize(p).ok());
     report("\nBrowsers:");
-    let opts = InstallOptions { browser: Browser::All, user_data_dir: None };
-    for browser in Browser::EACH {
-        let Some(path) = manifest_path(browser, &opts, &paths.home) else { continue };
-        let state = match fs::read_to_string(&path) {
+    let os = std::env::consts::OS;
+    for target in targets(Browser::All, os, &paths.home) {
+        let state = match fs::read_to_string(&target.manifest) {
             Ok(text) => {
-                let target = serde_json::from_str::<serde_json::Value>(&text)
+                let points_to = serde_json::from_str::<serde_json::Value>(&text)
                     .ok()
                     .and_then(|v| v["path"].as_str().map(String::from));
-                match (target, &exe) {
+                match (points_to, &exe) {
                     (Some(t), Some(e)) if std::path::Path::new(&t) == e => "installed".to_string(),
                     (Some(t), _) => format!("installed, points to {t}"),
                     (None, _) => "manifest unreadable".to_string(),
@@ -37,8 +37,20 @@ pub fn run() -> Result<(), HostError> {
             }
             Err(_) => "not installed".to_string(),
         };
-        let registry = registered_manifest(browser).map(|r| format!(" (registry → {r})")).unwrap_or_default();
-        report(&format!("  {:<9} {state}: {}{registry}", browser.name(), path.display()));
+        let registry = registered_manifest(target.browser).map(|r| format!(" (registry → {r})")).unwrap_or_default();
+        report(&format!("  {:<20} {state}: {}{registry}", target.label, target.manifest.display()));
+    }
+    let copy = install_dir(os, &paths.home).join(EXE_NAME);
+    report(&format!(
+        "  host copy: {} ({})",
+        copy.display(),
+        if copy.is_file() { "present" } else { "absent: run the downloaded host once to install it" }
+    ));
+    match install_policy::check() {
+        PolicyState::Checked(blocked) if blocked.is_empty() => {
+            report("  policy: no administrator policy blocks user-level native hosts")
+        }
+        state => state.describe().iter().for_each(|line| report(&format!("  policy: {line}"))),
     }
     report(&format!("\nConfig: {}", paths.config_file.display()));
     let text = match fs::read(&paths.config_file) {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ssobridge_host::caller::{self, ALLOWED_EXTENSIONS};
 use ssobridge_host::install::{Browser, InstallOptions};
-use ssobridge_host::{actions, doctor, install, serve};
+use ssobridge_host::{actions, doctor, install, install_self, serve};
 
 /// Exit status when the calling extension is not allowed.
 const EXIT_CALLER_REFUSED: u8 = 3;
@@ -18,23 +18,35 @@ const EXIT_CALLER_REFUSED: u8 = 3;
     about = "SSO Bridge native-messaging host: writes the SSO token and profiles into ~/.aws"
 )]
 struct Cli {
+    /// Without a command: install for this user and register with every browser found.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Register the host with browsers (writes the native-messaging manifest).
+    /// Install a copy for this user and register it with browsers (native-messaging manifests).
     Install(InstallArgs),
-    /// Remove the registration written by `install`.
-    Uninstall(InstallArgs),
+    /// Remove what `install` did: manifests, registry keys and (with `all`) the installed copy.
+    Uninstall(UninstallArgs),
     /// Show where the host is registered, whether ~/.aws/config parses, and which tokens are valid.
     Doctor,
 }
 
 #[derive(clap::Args)]
 struct InstallArgs {
-    /// Which browser; `all` means every one this OS supports.
+    /// Which browser: `found` is every one with a profile folder, `all` every supported one.
+    #[arg(long, value_enum, default_value = "found")]
+    browser: Browser,
+    /// Register this binary for this browser profile directory (e.g. a test's --user-data-dir)
+    /// instead of installing a copy for the user. Chromium-family only.
+    #[arg(long)]
+    user_data_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct UninstallArgs {
+    /// Which browser; `all` also removes the installed copy of the host.
     #[arg(long, value_enum, default_value = "all")]
     browser: Browser,
     /// Use this browser profile directory (e.g. a test's --user-data-dir) instead of the
@@ -85,18 +97,25 @@ fn main() -> ExitCode {
         return ExitCode::from(status as u8);
     }
     let cli = Cli::parse();
+    let double_clicked = install_self::started_by_double_click();
     let result = match cli.command {
-        Command::Install(a) => install::install(&InstallOptions { browser: a.browser, user_data_dir: a.user_data_dir }),
-        Command::Uninstall(a) => {
+        None => install::install(&InstallOptions { browser: Browser::Found, user_data_dir: None }),
+        Some(Command::Install(a)) => {
+            install::install(&InstallOptions { browser: a.browser, user_data_dir: a.user_data_dir })
+        }
+        Some(Command::Uninstall(a)) => {
             install::uninstall(&InstallOptions { browser: a.browser, user_data_dir: a.user_data_dir })
         }
-        Command::Doctor => doctor::run(),
+        Some(Command::Doctor) => doctor::run(),
     };
+    if let Err(e) = &result {
+        eprintln!("ssobridge-host: {e}");
+    }
+    if double_clicked {
+        install_self::wait_for_enter();
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("ssobridge-host: {e}");
-            ExitCode::FAILURE
-        }
+        Err(_) => ExitCode::FAILURE,
     }
 }

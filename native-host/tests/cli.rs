@@ -15,7 +15,12 @@ fn install_writes_every_browsers_manifest_and_uninstall_removes_them() {
     let home = common::temp_home();
     let out = host(home.path(), &["install"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let exe = std::fs::canonicalize(common::HOST).unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("No browser profile found: registering with every supported browser"), "{said}");
+    assert!(said.contains("Next: add the SSO Bridge extension"), "{said}");
+    // The host installed a copy of itself, and the manifests name the copy.
+    let exe = home.path().join(".local/share/sso-bridge/ssobridge-host");
+    assert_eq!(std::fs::read(&exe).unwrap(), std::fs::read(common::HOST).unwrap());
     let dirs = [
         ".config/google-chrome/NativeMessagingHosts",
         ".config/chromium/NativeMessagingHosts",
@@ -33,14 +38,47 @@ fn install_writes_every_browsers_manifest_and_uninstall_removes_them() {
             if dir.starts_with(".mozilla") { &manifest["allowed_extensions"] } else { &manifest["allowed_origins"] };
         assert_eq!(allowed.as_array().map(Vec::len), Some(1), "{dir}: {manifest}");
     }
-    let doctor = host(home.path(), &["doctor"]);
+    // doctor run from the installed copy sees its own registrations.
+    let doctor = Command::new(&exe).arg("doctor").env_clear().env("HOME", home.path()).output().unwrap();
     let text = String::from_utf8_lossy(&doctor.stdout);
-    assert_eq!(text.matches(": installed").count() + text.matches(" installed:").count(), 5, "{text}");
-    let out = host(home.path(), &["uninstall", "--browser", "all"]);
-    assert!(out.status.success());
+    assert_eq!(text.matches(" installed:").count(), 5, "{text}");
+    assert!(text.contains("host copy: ") && text.contains("(present)"), "{text}");
+    let out = Command::new(&exe).arg("uninstall").env_clear().env("HOME", home.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for dir in dirs {
         assert!(!home.path().join(dir).join("com.ssobridge.host.json").exists());
     }
+    assert!(!exe.exists() && !home.path().join(".local/share/sso-bridge").exists(), "the copy and its folder are gone");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn run_with_no_command_registers_only_the_browsers_found() {
+    let home = common::temp_home();
+    for dir in [".config/chromium", ".config/google-chrome-beta", ".mozilla"] {
+        std::fs::create_dir_all(home.path().join(dir)).unwrap();
+    }
+    let out = Command::new(common::HOST).env_clear().env("HOME", home.path()).output().expect("run host");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    for label in ["Registered with Chromium", "Registered with Google Chrome Beta", "Registered with Firefox"] {
+        assert!(said.contains(label), "{label}: {said}");
+    }
+    let manifest = |dir: &str| home.path().join(dir).join("com.ssobridge.host.json");
+    assert!(manifest(".config/chromium/NativeMessagingHosts").exists());
+    assert!(manifest(".config/google-chrome-beta/NativeMessagingHosts").exists());
+    assert!(manifest(".mozilla/native-messaging-hosts").exists());
+    assert!(!home.path().join(".config/google-chrome").exists(), "Chrome was not found, so not registered");
+    assert!(!home.path().join(".config/microsoft-edge").exists());
+    // --browser all adds every family's main channel to what was found.
+    let out = host(home.path(), &["install", "--browser", "all"]);
+    assert!(out.status.success());
+    assert!(manifest(".config/google-chrome/NativeMessagingHosts").exists());
+    assert!(manifest(".config/google-chrome-beta/NativeMessagingHosts").exists());
+    let out = host(home.path(), &["uninstall"]);
+    assert!(out.status.success());
+    assert!(!manifest(".config/google-chrome-beta/NativeMessagingHosts").exists());
+    assert!(!manifest(".config/chromium/NativeMessagingHosts").exists());
 }
 
 #[test]

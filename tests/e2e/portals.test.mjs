@@ -188,6 +188,14 @@ test('Sync all with prune keeps the profiles of accounts that failed to list, an
     assert.deepEqual(sections(config, kept), before);
     assert.equal(section(config, 'profile prod.ReadOnly'), null);
     assert.ok((await env.emu.admin('/admin/counts')).FailingAccount >= 2);
+
+    // The accounts recover: "List again" under the failures lists them, and the failures go.
+    await env.emu.admin('/admin/config', { faults: { failingAccounts: [] } });
+    await popup.locator('#done-back').click();
+    await popup.locator('#retry-failed').click();
+    await popup.locator('#failed li').first().waitFor({ state: 'detached', timeout: 120_000 });
+    await popup.locator('#retry-failed').waitFor({ state: 'hidden' });
+    assert.match((await popup.locator('#progress').textContent()) ?? '', /^3 accounts, \d+ roles$/);
     assert.deepEqual(pageErrors, []);
   } finally {
     await env.close();

@@ -50,7 +50,11 @@ test('reopening the popup shows the remembered listing at once, then the roles a
     await popup.locator('#sync-all:not([disabled])').waitFor();
     const roles = await popup.locator('#roles li[data-role]').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')));
     assert.deepEqual(roles.sort(), [`${PROD.id}/AdministratorAccess`, `${PROD.id}/Billing`, `${PROD.id}/ReadOnlyAccess`]);
-    assert.match((await popup.locator('#progress').textContent()) ?? '', /Since last time: 1 roles added, 1 removed/);
+    // What changed since the remembered listing, as the picker shows it: the counts, then each role.
+    assert.match((await popup.locator('#changes summary').textContent()) ?? '', /Since the last listing: 1 roles added, 1 removed/);
+    const added = await popup.locator('#changes ul:not(.removed) li').allTextContents();
+    const removed = await popup.locator('#changes ul.removed li').allTextContents();
+    assert.deepEqual([added, removed], [[`${PROD.name} · Billing`], [`${DEV.name} · DeveloperAccess`]]);
 
     // The change is what the worker reports on the popup port (the picker's contract).
     const kept2 = (await popup.evaluate(() => chrome.storage.local.get(null)))[`listing:${SESSION}`];

@@ -1,13 +1,14 @@
-//! `cargo xtask install` / `uninstall`: puts a release `ssobridge-host` in a stable per-user place
-//! (browsers start it by absolute path, so it must not live in `target/`, which `cargo clean`
-//! empties), registers it with every browser through the host's own `install`, builds the
-//! extension and says how to load it. `--home DIR` does all of it under another home, for tests.
+//! `cargo xtask install` / `uninstall`: builds a release `ssobridge-host` and runs its own
+//! self-install (the one a downloaded host does: a copy in a stable per-user place, since
+//! browsers start it by absolute path and `cargo clean` empties `target/`, registered with every
+//! browser), builds the extension and says how to load it. `--home DIR` does all of it under
+//! another home, for tests.
 use crate::extension;
 use crate::sh::{self, cmd, root, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const HOST: &str = if cfg!(windows) { "ssobridge-host.exe" } else { "ssobridge-host" };
+use ssobridge_host::install::EXE_NAME as HOST;
 
 /// The home to install under: `--home`, else `HOME` (`USERPROFILE` on Windows).
 pub fn home_or_default(home: Option<PathBuf>) -> Result<PathBuf> {
@@ -16,13 +17,9 @@ pub fn home_or_default(home: Option<PathBuf>) -> Result<PathBuf> {
         .ok_or_else(|| format!("{var} is not set; pass --home DIR"))
 }
 
-/// Where the installed host lives, per OS.
+/// Where the installed host lives (the host's own table).
 pub fn install_dir(home: &Path) -> PathBuf {
-    match std::env::consts::OS {
-        "macos" => home.join("Library/Application Support/SSO Bridge"),
-        "windows" => home.join("AppData").join("Local").join("SSO Bridge"),
-        _ => home.join(".local/share/sso-bridge"),
-    }
+    ssobridge_host::install::install_dir(std::env::consts::OS, home)
 }
 
 /// Builds the release host and returns its path (also used by `cargo xtask bench`).
@@ -65,31 +62,23 @@ pub fn uninstall(home: Option<PathBuf>) -> Result {
     Ok(())
 }
 
-/// Copies `built` into the install dir and runs its `install --browser all` under `home`.
+/// Runs `built`'s self-install (`install --browser all`) under `home`; returns the installed copy.
 pub fn install_host(built: &Path, home: &Path) -> Result<PathBuf> {
-    let dir = install_dir(home);
-    fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-    let dest = dir.join(HOST);
-    // Copy beside, then rename: replacing a host a browser is running fails in place (ETXTBSY)
-    // but a rename swaps the file atomically.
-    let partial = dir.join(format!("{HOST}.partial"));
-    fs::copy(built, &partial).map_err(|e| format!("copying {} to {}: {e}", built.display(), partial.display()))?;
-    fs::rename(&partial, &dest).map_err(|e| format!("renaming {} to {}: {e}", partial.display(), dest.display()))?;
-    sh::run(host_cmd(&dest, home).args(["install", "--browser", "all"]))?;
+    sh::run(host_cmd(built, home).args(["install", "--browser", "all"]))?;
+    let dest = install_dir(home).join(HOST);
+    if !dest.is_file() {
+        return Err(format!("the host's install left no copy at {}", dest.display()));
+    }
     Ok(dest)
 }
 
-/// Runs the installed host's `uninstall --browser all` and deletes it; false if none was there.
+/// Runs the installed host's `uninstall` (manifests, registry keys, the copy); false if none was there.
 pub fn uninstall_host(home: &Path) -> Result<bool> {
-    let dir = install_dir(home);
-    let dest = dir.join(HOST);
+    let dest = install_dir(home).join(HOST);
     if !dest.exists() {
         return Ok(false);
     }
     sh::run(host_cmd(&dest, home).args(["uninstall", "--browser", "all"]))?;
-    fs::remove_file(&dest).map_err(|e| format!("removing {}: {e}", dest.display()))?;
-    // Only if empty: never delete something a person put there.
-    let _ = fs::remove_dir(&dir);
     Ok(true)
 }
 

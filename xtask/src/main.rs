@@ -3,6 +3,10 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod demo;
+mod dist;
+mod dist_check;
+mod dist_debian;
+mod dist_wine;
 mod emulator;
 mod extension;
 mod fuzz;
@@ -25,7 +29,7 @@ enum Cmd {
     Build,
     /// Install what is missing, then run every test tier; ends with `N passed, N failed`.
     Test {
-        /// Run only these tiers (rust, wasm, python, browser, checks, fuzz).
+        /// Run only these tiers (rust, wasm, python, browser, checks, dist, fuzz).
         #[arg(long = "only")]
         only: Vec<String>,
     },
@@ -40,6 +44,9 @@ enum Cmd {
         /// token_cache, oidc_responses, portal_listing); all when left out.
         target: Option<String>,
     },
+    /// Build every release artifact into target/dist/: the host for each OS and CPU, the
+    /// Chromium zip, the Firefox xpi, SHA256SUMS.
+    Dist,
     /// Measure the performance budgets and print one table (measured, budget, ok/over).
     Bench {
         #[command(subcommand)]
@@ -80,6 +87,7 @@ fn main() {
         Cmd::Test { only } => test::run(&only),
         Cmd::Demo => demo::run(),
         Cmd::Fuzz { seconds, target } => fuzz::run(seconds, target),
+        Cmd::Dist => dist::run(),
         Cmd::Bench { only: None } => bench::run(),
         Cmd::Bench { only: Some(BenchOnly::Listing { portal, token_file }) } => bench::listing(portal, token_file),
         Cmd::Install { home } => install::install(home),

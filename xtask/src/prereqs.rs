@@ -16,6 +16,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/x86_64-w64-mingw32-gcc", "mingw-w64"),
     // The SSH sync-target tests (native-host/tests/targets_ssh.rs) run their own sshd.
     ("/usr/sbin/sshd", "openssh-server"),
+    // The dist tier runs the Linux host in a minimal Debian root made by debootstrap.
+    ("/usr/sbin/debootstrap", "debootstrap"),
 ];
 
 /// Python packages for the interop tier: AWS CLI v1 (it carries its own botocore), boto3, pytest.
@@ -138,4 +140,22 @@ pub fn ensure_fuzz_tools() -> Result<FuzzToolchain> {
     }
     eprintln!("no nightly toolchain: building the fuzz targets with stable and RUSTC_BOOTSTRAP=1");
     Ok(FuzzToolchain { name: "stable", bootstrap: true })
+}
+
+/// `cargo xtask dist`: the Rust targets, cargo-zigbuild (crates.io) and zig (the PyPI
+/// `ziglang` package, in `.venv`); each skipped when present.
+pub fn ensure_dist_tools(triples: &[&str]) -> Result {
+    let installed = sh::output(cmd("rustup").args(["target", "list", "--installed"]))?;
+    let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l.trim() == *t)).collect();
+    if !missing.is_empty() {
+        sh::run(cmd("rustup").args(["target", "add"]).args(&missing))?;
+    }
+    if !sh::works("cargo-zigbuild", "--version") {
+        sh::run(cmd("cargo").args(["install", "cargo-zigbuild", "--locked"]))?;
+    }
+    ensure_venv()?;
+    if !sh::works_with(&venv_bin("python").to_string_lossy(), &["-m", "ziglang", "version"]) {
+        sh::run(cmd(venv_bin("pip")).args(["install", "--quiet", "--disable-pip-version-check", "ziglang"]))?;
+    }
+    Ok(())
 }

@@ -24,6 +24,8 @@ const TIERS: &[Tier] = &[
     Tier { name: "python", run: python_tests },
     Tier { name: "browser", run: browser_tests },
     Tier { name: "checks", run: checks },
+    // `cargo xtask dist`, then each artifact as a person gets it (Debian root, Wine, browsers).
+    Tier { name: "dist", run: crate::dist_check::tier },
     // Each fuzz target for a few seconds from the committed seeds; a crash is a failed test.
     Tier { name: "fuzz", run: crate::fuzz::tier },
 ];
@@ -160,10 +162,15 @@ const CLIPPY_WASM: &[&str] =
     &["clippy", "-p", "ssobridge-wasm", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"];
 
 fn web_ext_lint() -> Result {
+    web_ext_lint_dir(&extension::dist("firefox"))
+}
+
+/// Firefox's linter on an unpacked extension; any error fails.
+pub fn web_ext_lint_dir(dir: &std::path::Path) -> Result {
     let out = sh::output(
         cmd(root().join("node_modules/.bin/web-ext"))
             .args(["lint", "--output=json", "--self-hosted", "--source-dir"])
-            .arg(extension::dist("firefox")),
+            .arg(dir),
     )?;
     let report: serde_json::Value = serde_json::from_str(&out).map_err(|e| format!("web-ext output: {e}"))?;
     // AMO reviews warnings as well as errors: either fails the check (issue 14).

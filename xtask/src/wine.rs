@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// Debian's Wine 8 loader; not on PATH.
-const WINE: &str = "/usr/lib/wine/wine64";
+pub const WINE: &str = "/usr/lib/wine/wine64";
 const ORIGIN: &str = "chrome-extension://gfjggkhhfllfodkgihkkjigdbliapmgc/";
 const CHROME_KEY: &str = r"HKCU\Software\Google\Chrome\NativeMessagingHosts\com.ssobridge.host";
 /// A first run creates the prefix (~7 s); nothing should take longer than this.
@@ -27,7 +27,7 @@ pub fn check() -> Result {
     result
 }
 
-fn ensure_wine() -> Result {
+pub fn ensure_wine() -> Result {
     if Path::new(WINE).exists() {
         return Ok(());
     }
@@ -47,17 +47,29 @@ fn prepare_bin() -> Result<PathBuf> {
     std::fs::create_dir_all(&bin).map_err(|e| format!("creating {}: {e}", bin.display()))?;
     let exe = root().join("target").join(WINDOWS_TARGET).join("debug/ssobridge-host.exe");
     std::fs::copy(&exe, bin.join("ssobridge-host.exe")).map_err(|e| format!("copying {}: {e}", exe.display()))?;
-    sh::run(
-        cmd("x86_64-w64-mingw32-gcc")
-            .args(["-shared", "-O2", "-o"])
-            .arg(bin.join("bcryptprimitives.dll"))
-            .arg(root().join("xtask/wine/processprng.c"))
-            .arg("-ladvapi32"),
-    )?;
+    build_shim(&bin)?;
     Ok(bin)
 }
 
-fn wine_cmd(program: &str) -> Command {
+/// The ProcessPrng shim (`bcryptprimitives.dll`) in `dir`, beside a Windows host that needs it.
+pub fn build_shim(dir: &Path) -> Result {
+    sh::run(
+        cmd("x86_64-w64-mingw32-gcc")
+            .args(["-shared", "-O2", "-o"])
+            .arg(dir.join(SHIM))
+            .arg(root().join("xtask/wine/processprng.c"))
+            .arg("-ladvapi32"),
+    )
+}
+
+pub const SHIM: &str = "bcryptprimitives.dll";
+
+/// Wine's C: drive for the prefix every Wine check shares.
+pub fn drive_c() -> PathBuf {
+    root().join("target/wine/prefix/drive_c")
+}
+
+pub fn wine_cmd(program: &str) -> Command {
     let mut c = cmd(program);
     c.env("WINEPREFIX", root().join("target/wine/prefix"))
         .env("WINEDEBUG", "-all")
@@ -117,7 +129,7 @@ fn exchange(exe: &Path, requests: &[Value]) -> Result<Vec<Value>> {
         .collect()
 }
 
-fn hello(exe: &Path) -> Result {
+pub fn hello(exe: &Path) -> Result {
     let replies = exchange(exe, &[json!({"id": 1, "action": "hello", "params": {}})])?;
     let reply = &replies[0];
     if reply["ok"] != true || reply["result"]["os"] != "windows" {
@@ -180,26 +192,37 @@ fn sync_targets(exe: &Path) -> Result {
 
 /// `install --browser chrome` writes the manifest and the HKCU key; `uninstall` removes the key.
 fn install_registers(exe: &Path) -> Result {
-    sh::run(wine_cmd(WINE).arg(exe).args(["install", "--browser", "chrome"]))?;
-    let query = sh::output(wine_cmd(WINE).args(["reg", "query", CHROME_KEY]))?;
-    let manifest = query
-        .lines()
-        .find_map(|l| l.split_once("REG_SZ").map(|(_, v)| v.trim().to_string()))
-        .ok_or(format!("`wine64 reg query {CHROME_KEY}` shows no manifest path:\n{query}"))?;
-    if !manifest.ends_with(r"\com.ssobridge.host.chromium.json") {
-        return Err(format!("registry points at {manifest:?}, not the host's Chromium manifest"));
+    // stdin closed: a host that thinks it was double-clicked waits for Enter.
+    sh::run(wine_cmd(WINE).arg(exe).args(["install", "--browser", "chrome"]).stdin(Stdio::null()))?;
+    let manifest =
+        registry_value(CHROME_KEY).ok_or(format!("`wine64 reg query {CHROME_KEY}` shows no manifest path"))?;
+    if !manifest.ends_with(r"\com.ssobridge.host.chrome.json") {
+        return Err(format!("registry points at {manifest:?}, not the host's Chrome manifest"));
     }
-    // Wine maps C:\ to the prefix's drive_c, so the file the key names is visible from here.
-    let rel = manifest.get(3..).unwrap_or_default().replace('\\', "/");
-    let on_disk = root().join("target/wine/prefix/drive_c").join(rel);
+    let on_disk = windows_to_linux(&manifest);
     if !on_disk.is_file() {
         return Err(format!("the registry names {manifest} but {} does not exist", on_disk.display()));
     }
-    sh::run(wine_cmd(WINE).arg(exe).args(["uninstall", "--browser", "chrome"]))?;
-    let gone = wine_cmd(WINE).args(["reg", "query", CHROME_KEY]).stdout(Stdio::null()).stderr(Stdio::null()).status();
-    if gone.is_ok_and(|s| s.success()) {
+    sh::run(wine_cmd(WINE).arg(exe).args(["uninstall", "--browser", "chrome"]).stdin(Stdio::null()))?;
+    if registry_value(CHROME_KEY).is_some() {
         return Err(format!("{CHROME_KEY} is still there after uninstall"));
     }
     eprintln!("install --browser chrome under Wine: {CHROME_KEY} -> {manifest}, removed by uninstall");
     Ok(())
+}
+
+/// The default value of a registry key, or None when the key is not there.
+pub fn registry_value(key: &str) -> Option<String> {
+    let out = wine_cmd(WINE).args(["reg", "query", key]).stderr(Stdio::null()).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).lines().find_map(|l| l.split_once("REG_SZ").map(|(_, v)| v.trim().to_string()))
+}
+
+/// `C:\a\b` → `<prefix>/drive_c/a/b`: Wine maps C:\ to the prefix's drive_c, so a file the
+/// registry names is visible from here.
+pub fn windows_to_linux(path: &str) -> PathBuf {
+    let rel = path.get(3..).unwrap_or_default().replace('\\', "/");
+    drive_c().join(rel)
 }

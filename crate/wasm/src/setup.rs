@@ -58,3 +58,11 @@ pub async fn logout_at_portal(
         .await
         .map_err(|e| core_error(&e))
 }
+
+/// The host-missing screen's content for this OS, CPU and browser (`runtime.getPlatformInfo()`
+/// and `navigator.userAgentData.brands`, one brand a line): the browser's name, the release
+/// asset, one command. A string, not an array, so no new decoder crosses the boundary.
+#[wasm_bindgen(js_name = installHint, unchecked_return_type = "InstallHint")]
+pub fn install_hint(os: &str, arch: &str, brands: &str) -> Result<JsValue, JsValue> {
+    to_js(&ssobridge_core::install_hint::install_hint(os, arch, brands))
+}

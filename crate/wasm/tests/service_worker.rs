@@ -280,3 +280,16 @@ fn the_picker_view_crosses_as_one_flat_array() {
         vec![2, 1, 2, 1, 2, 0, 2, 1, 1, 0, 0, 2, 1, 1, 1, 1, 2]
     );
 }
+
+/// The host-missing screen's hint crosses as a flat object; no release host means nulls.
+#[wasm_bindgen_test]
+fn install_hint_crosses_as_a_flat_object() {
+    let hint = ssobridge_wasm::setup::install_hint("mac", "arm64", "Chromium\nBrave").unwrap();
+    assert_eq!(get_str(&hint, "browser"), "Brave");
+    assert_eq!(get_str(&hint, "asset"), "ssobridge-host-macos-arm64");
+    assert!(get_str(&hint, "command").starts_with("curl -fLo /tmp/ssobridge-host https://"));
+    let none = ssobridge_wasm::setup::install_hint("cros", "x86-64", "").unwrap();
+    assert_eq!(get_str(&none, "browser"), "your browser");
+    assert!(get(&none, "command").is_null());
+    assert!(!ssobridge_wasm::setup::install_hint("win", "x86-64", "Chromium").unwrap().is_null());
+}

@@ -4,12 +4,12 @@ import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, checkPortal, checkSettings,
   logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs,
-  waitLimitMs, waitOutcome, WaitKind,
+  waitLimitMs, waitOutcome, WaitKind, installHint,
 } from '../wasm/ssobridge_wasm.js';
 
 export {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
   suggestSessionName, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
-  normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, waitLimitMs, waitOutcome, WaitKind,
+  normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, waitLimitMs, waitOutcome, WaitKind, installHint,
 };

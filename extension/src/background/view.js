@@ -10,7 +10,7 @@ export async function viewState(host) {
   ]);
   return {
     os: platform.os,
-    host: { ...info, installCommand: installCommand(platform.os) },
+    host: { ...info, install: await installHint(platform) },
     settings,
     suggestion: await portalSuggestion(portals, info.sessions ?? []),
     portals: portals.map((p) => {
@@ -63,11 +63,21 @@ async function hostStatus(host) {
   }
 }
 
-/** The command that registers the native host, for this OS and browser. @param {string} os */
-export function installCommand(os) {
-  const browser = /Firefox\//.test(navigator.userAgent) ? 'firefox' : /Edg\//.test(navigator.userAgent) ? 'edge' : 'chrome';
-  const exe = os === 'win' ? 'ssobridge-host.exe' : 'ssobridge-host';
-  return `${exe} install --browser ${browser}`;
+/**
+ * What the host-missing screen shows for this OS, CPU and browser; the core decides. A test can
+ * claim another platform through `platformOverride` in chrome.storage.local ({os, arch}): it only
+ * changes which download and command are shown, never what the extension does.
+ * @param {chrome.runtime.PlatformInfo} platform
+ */
+async function installHint(platform) {
+  const stored = /** @type {{ platformOverride?: { os?: string, arch?: string } }} */ (await chrome.storage.local.get('platformOverride').catch(() => ({})));
+  const { os, arch } = { os: platform.os, arch: platform.arch, ...(stored.platformOverride ?? {}) };
+  const nav = /** @type {any} */ (navigator);
+  // Brave calls itself Chromium in its brands; Firefox has no brands at all.
+  const brands = (nav.userAgentData?.brands ?? []).map((/** @type {{ brand: string }} */ b) => b.brand);
+  if (nav.brave) brands.push('Brave');
+  if (/Firefox\//.test(navigator.userAgent)) brands.push('Firefox');
+  return core.installHint(os, arch, brands.join('\n'));
 }
 
 /**

@@ -185,6 +185,8 @@ function renderStatus() {
   // Why an account failed, in the person's words: the error's code, never AWS's message.
   const failed = l.failed ?? (l.accounts ?? []).filter((a) => a.state === 'failed').map((a) => ({ accountId: a.accountId, accountName: a.accountName, code: a.error?.code }));
   byId('failed').replaceChildren(...failed.map((/** @type {any} */ f) => el('li', {}, [t('accountFailed', [`${f.accountName ?? ''} ${f.accountId}`, errorText(f)])])));
+  // Accounts that failed get another try by listing again (the listing shown meanwhile stays).
+  byId('retry-failed').hidden = !failed.length || !l.finished;
   const changes = byId('changes');
   changes.hidden = !l.changes || (!l.changes.added.length && !l.changes.removed.length);
   if (l.changes && !changes.hidden) {
