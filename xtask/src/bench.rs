@@ -7,8 +7,8 @@ use crate::sh::{self, cmd, root, Result};
 
 mod cold_start;
 mod host;
-mod picker;
 mod listing;
+mod picker;
 mod popup_open;
 
 /// One line of the table.
