@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startProduct, portalRow, approveOnPage, snap, SESSION } from './lib/product.mjs';
 import { EXTENSION_ID } from './lib/chromium.mjs';
 import { axeViolations } from './lib/axe.mjs';
+import { screenshot } from './lib/views.mjs';
 
 const locale = (/** @type {string} */ lang) => JSON.parse(readFileSync(join(process.cwd(), `extension/_locales/${lang}/messages.json`), 'utf8'));
 const en = locale('en');
@@ -125,6 +126,7 @@ test('keyboard only, 300 accounts: a two-word search, two roles and all of one a
     assert.equal(await popup.locator(`li[data-account="${id(41)}"]`).getAttribute('aria-expanded'), 'false');
     await key('ArrowRight');
     assert.equal(await popup.locator(`li[data-account="${id(41)}"]`).getAttribute('aria-expanded'), 'true');
+    await screenshot(popup, 'popup-accounts-en-light'); // the README's picker (with SSOBRIDGE_SCREENSHOTS_DIR)
 
     // All roles of one account: search it, Space on its header.
     await tabTo(popup, '#search');
@@ -198,6 +200,7 @@ test('in Japanese: the picker\'s texts, select all matching, revealing hidden se
     assert.equal(await popup.locator('#roles > li[data-role]').count(), matches);
     assert.ok((await popup.locator('#roles > li[data-role] .role-name').allTextContents()).every((r) => r === 'Billing'));
     await snap(popup, 'popup-picker-ja');
+    await screenshot(popup, 'popup-accounts-ja-light');
     await assertAxeClean(popup, 'ja, only the selected roles');
     assert.deepEqual(product.pageErrors, []);
   } finally {

@@ -166,7 +166,9 @@ export async function savePortals(portals) {
  * @returns {Promise<Record<string, SyncTarget[]>>}
  */
 export async function loadTargets() {
-  const { syncTargets } = await chrome.storage.local.get('syncTargets');
+  // Kept where the settings are (local-store.js): a target decides where tokens are copied, so a
+  // content script must not be able to add one (Firefox shares storage.local with them).
+  const syncTargets = await getLocal('syncTargets');
   /** @type {Record<string, SyncTarget[]>} */
   const out = {};
   if (!syncTargets || typeof syncTargets !== 'object') return out;
@@ -181,5 +183,5 @@ export async function loadTargets() {
 /** @param {string} sessionName @param {SyncTarget[]} targets (an empty list forgets the portal's) */
 export async function saveTargets(sessionName, targets) {
   const { [sessionName]: _old, ...rest } = await loadTargets();
-  await chrome.storage.local.set({ syncTargets: targets.length ? { ...rest, [sessionName]: targets } : rest });
+  await setLocal('syncTargets', targets.length ? { ...rest, [sessionName]: targets } : rest);
 }

@@ -357,7 +357,7 @@ function shownKeys(g) {
 /** One role row: box, role, notes, and its profile name (editable). @param {Role} r @param {HTMLElement | undefined} old */
 function roleNode(r, old) {
   const box = el('input', { type: 'checkbox', tabindex: '-1', 'aria-hidden': 'true', 'data-action': 'role' });
-  const notes = (r.notes ?? []).filter((n) => n.kind !== 'existing').map((n) => el('span', { class: 'note', 'data-note': n.kind }, [t(`note_${n.kind}`)]));
+  const notes = (r.notes ?? []).filter((n) => n.kind !== 'existing').map((n) => el('span', { class: 'note', 'data-note': n.kind, title: t(`note_${n.kind}`) }, [t(`note_${n.kind}`)]));
   const n = el('li', { id: old?.id ?? `pick-${nextId++}`, role: 'treeitem', 'aria-level': '2', class: 'pick-role', 'data-kind': 'role', 'data-role': roleKey(r), 'data-profile': r.profileName }, [
     el('div', { class: 'line' }, [box, el('span', { class: 'role-name' }, [r.roleName]), r.exists ? el('span', { class: 'exists' }, [t('exists')]) : null, ...notes]),
     el('div', { class: 'line meta' }, ['→ ', nameInput(r)]),
