@@ -37,8 +37,8 @@ test('Firefox loads the extension with no manifest warnings, and its wasm core a
 });
 
 /** The command lines of the host processes running with HOME=home. @param {string} home */
-function hostCommandLines(home) {
-  const exe = realpathSync(required('SSOBRIDGE_HOST'));
+function hostCommandLines(home, host) {
+  const exe = realpathSync(host);
   const found = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
@@ -59,8 +59,11 @@ test('Firefox starts the host its installer registered, with the manifest path a
     // "ready" is the host's own answer: a caller it refused would have ended the connection.
     await popup.waitFor('#status[data-state="ready"]', { timeout: 20_000 });
     const manifest = join(driver.home, '.mozilla/native-messaging-hosts/com.ssobridge.host.json');
-    assert.deepEqual(JSON.parse(readFileSync(manifest, 'utf8')).allowed_extensions, [GECKO_ID]);
-    const lines = await poll('the host process', 5000, () => hostCommandLines(driver.home).filter((l) => l.length > 1).at(0));
+    const registered = JSON.parse(readFileSync(manifest, 'utf8'));
+    assert.deepEqual(registered.allowed_extensions, [GECKO_ID]);
+    // The installer registers its per-user copy, not the file it was started from.
+    assert.equal(registered.path, join(driver.home, '.local/share/sso-bridge/ssobridge-host'));
+    const lines = await poll('the host process', 5000, () => hostCommandLines(driver.home, registered.path).filter((l) => l.length > 1).at(0));
     assert.deepEqual(lines.slice(1), [manifest, GECKO_ID]);
   } finally {
     await driver.close();
@@ -134,12 +137,14 @@ test('Firefox: the event page is stopped in the middle of a device login; the lo
   }
 });
 
-test('Firefox with no host registered: the popup shows the Firefox install command', async () => {
+test('Firefox with no host registered: the popup names Firefox and shows the one install command for this machine', async () => {
   const driver = await launchFirefoxDriver();
   try {
     const popup = await driver.open(driver.extensionUrl('popup.html'));
     await popup.waitFor('#host-problem', { timeout: 20_000 });
-    assert.equal(await popup.text('#host-install-cmd'), 'ssobridge-host install --browser firefox');
+    // The release asset for this machine, downloaded and run once; the browser named is Firefox.
+    assert.match(await popup.text('#host-install-cmd'), /^curl -fLo \/tmp\/ssobridge-host https:\/\/\S+\/ssobridge-host-linux-x86_64 && chmod \+x \/tmp\/ssobridge-host && \/tmp\/ssobridge-host$/);
+    assert.match(await popup.text('#host-install-intro'), /Firefox/);
     assert.match(await popup.text('#host-problem-text'), /not installed/);
     assert.deepEqual(driver.problems, []);
   } finally {
