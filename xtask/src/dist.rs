@@ -79,7 +79,7 @@ fn build_hosts() -> Result {
     c.env("CARGO_PROFILE_RELEASE_STRIP", "symbols");
     // `python3 -m ziglang` (the PyPI package) is how cargo-zigbuild finds zig.
     c.env("PATH", format!("{}:{}", root().join(".venv/bin").display(), std::env::var("PATH").unwrap_or_default()));
-    sh::run(&mut c)?;
+    sh::run_showing_errors(&mut c)?;
     for h in HOSTS {
         let exe = if target(h).contains("windows") { "ssobridge-host.exe" } else { "ssobridge-host" };
         let built = root().join("target").join(target(h)).join("release").join(exe);

@@ -19,6 +19,7 @@ pub fn tier() -> Result<Counts> {
         }
         Err(e) => {
             eprintln!("dist check {name} failed: {e}");
+            crate::test::record_failure(&format!("dist check {name}"), &e);
             c.failed += 1;
         }
     };

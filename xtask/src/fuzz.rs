@@ -92,7 +92,7 @@ fn build(toolchain: &FuzzToolchain) -> Result {
     if toolchain.bootstrap {
         c.env("RUSTC_BOOTSTRAP", "1");
     }
-    sh::run(&mut c)
+    sh::run_showing_errors(&mut c)
 }
 
 /// Runs one target; returns whether it ran clean and one line saying what happened.

@@ -117,6 +117,12 @@ pub fn ensure_venv() -> Result {
     std::fs::write(&stamp, "").map_err(|e| e.to_string())
 }
 
+// Tools from registries at the versions these builds were checked with: a newer release may want a
+// newer rustc than the machine's one toolchain, or change how zig is found.
+const CARGO_FUZZ: &str = "0.13.2";
+const CARGO_ZIGBUILD: &str = "0.24.1";
+const ZIGLANG: &str = "0.17.1";
+
 /// The toolchain the fuzz targets build with (see `fuzz.rs` for the flags and why).
 pub struct FuzzToolchain {
     /// The rustup toolchain, for `cargo +NAME fuzz`.
@@ -129,7 +135,7 @@ pub struct FuzzToolchain {
 /// otherwise the stable toolchain with `RUSTC_BOOTSTRAP=1`.
 pub fn ensure_fuzz_tools() -> Result<FuzzToolchain> {
     if !sh::works("cargo-fuzz", "--version") {
-        sh::run(cmd("cargo").args(["install", "cargo-fuzz"]))?;
+        sh::run(cmd("cargo").args(["install", "cargo-fuzz", "--version", CARGO_FUZZ]))?;
     }
     let has_nightly = || sh::works_with("rustup", &["run", "nightly", "rustc", "--version"]);
     if has_nightly()
@@ -148,14 +154,25 @@ pub fn ensure_dist_tools(triples: &[&str]) -> Result {
     let installed = sh::output(cmd("rustup").args(["target", "list", "--installed"]))?;
     let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l.trim() == *t)).collect();
     if !missing.is_empty() {
-        sh::run(cmd("rustup").args(["target", "add"]).args(&missing))?;
+        sh::run_showing_errors(cmd("rustup").args(["target", "add"]).args(&missing))?;
     }
     if !sh::works("cargo-zigbuild", "--version") {
-        sh::run(cmd("cargo").args(["install", "cargo-zigbuild", "--locked"]))?;
+        sh::run_showing_errors(cmd("cargo").args([
+            "install",
+            "cargo-zigbuild",
+            "--locked",
+            "--version",
+            CARGO_ZIGBUILD,
+        ]))?;
     }
     ensure_venv()?;
     if !sh::works_with(&venv_bin("python").to_string_lossy(), &["-m", "ziglang", "version"]) {
-        sh::run(cmd(venv_bin("pip")).args(["install", "--quiet", "--disable-pip-version-check", "ziglang"]))?;
+        sh::run(cmd(venv_bin("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("ziglang=={ZIGLANG}"),
+        ]))?;
     }
     Ok(())
 }

@@ -87,6 +87,26 @@ pub fn tee_stderr(c: &mut Command) -> Result<(bool, String)> {
     Ok((status.success(), kept))
 }
 
+/// Like `run`, but a failure also carries the command's own `error` lines (the first three), so
+/// the cause reaches the run's summary, not just the exit status.
+pub fn run_showing_errors(c: &mut Command) -> Result {
+    let (ok, stderr) = tee_stderr(c)?;
+    if ok {
+        return Ok(());
+    }
+    let said: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.to_ascii_lowercase().starts_with("error") || l.contains("No space left"))
+        .take(3)
+        .collect();
+    Err(format!(
+        "`{}` failed: {}",
+        describe(c),
+        if said.is_empty() { "see its output above".into() } else { said.join(" | ") }
+    ))
+}
+
 /// True when `program args...` runs and succeeds (output discarded).
 pub fn works_with(program: &str, args: &[&str]) -> bool {
     Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())

@@ -30,6 +30,25 @@ const TIERS: &[Tier] = &[
     Tier { name: "fuzz", run: crate::fuzz::tier },
 ];
 
+/// Why each failed check or tier failed, in one line each, repeated at the end of the run: a
+/// long run's log is often read from its tail only, and the cause was scrolled away.
+static FAILURES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+pub fn record_failure(what: &str, why: &str) {
+    let mut why: String = why.split_whitespace().collect::<Vec<_>>().join(" ");
+    if why.chars().count() > 300 {
+        why = why.chars().take(300).collect::<String>() + "…";
+    }
+    FAILURES.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{what}: {why}"));
+}
+
+/// Free space where target/ is, as `df` tells it ("12G"), for the summary of a failed run: a full
+/// disk shows up as an unrelated compile error.
+fn free_disk() -> Option<String> {
+    let out = sh::output(cmd("df").args(["-h", "--output=avail"]).arg(root().join("target"))).ok()?;
+    out.lines().nth(1).map(|l| l.trim().to_string())
+}
+
 pub fn run(only: &[String]) -> Result {
     prereqs::ensure_all()?;
     sh::run(cmd("cargo").args(["build", "--workspace", "--exclude", "ssobridge-wasm", "--bins"]))?;
@@ -40,6 +59,7 @@ pub fn run(only: &[String]) -> Result {
         eprintln!("\n=== tier: {} ===", tier.name);
         let c = (tier.run)().unwrap_or_else(|e| {
             eprintln!("tier {} could not run: {e}", tier.name);
+            record_failure(&format!("tier {} could not run", tier.name), &e);
             Counts { passed: 0, failed: 1 }
         });
         lines.push(format!("{:<8} {} passed, {} failed", tier.name, c.passed, c.failed));
@@ -49,6 +69,13 @@ pub fn run(only: &[String]) -> Result {
     println!("\n=== summary ===");
     for l in &lines {
         println!("{l}");
+    }
+    let failures = FAILURES.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if total.failed > 0 {
+        for f in &failures {
+            println!("failed: {f}");
+        }
+        println!("free disk where target/ is: {}", free_disk().unwrap_or_else(|| "unknown".into()));
     }
     println!("{} passed, {} failed", total.passed, total.failed);
     if total.failed > 0 {

@@ -69,6 +69,8 @@
     let asking = false;
     let clicks = 0;
     let retried = false;
+    let unanswered = 0;
+    const MAX_UNANSWERED = 6;
     /** @type {WeakSet<Element>} */ const clicked = new WeakSet();
 
     /** @param {any} msg */
@@ -203,8 +205,17 @@
           verdict = await ask({ type: 'deviceCode', userCode: code });
           askedFor = key;
           askedHref = href;
+          unanswered = 0;
         } catch (e) {
-          if (/** @type {any} */ (e)?.message !== 'forbidden') throw e;
+          if (/** @type {any} */ (e)?.message !== 'forbidden') {
+            // No answer: the worker (Firefox's event page) was stopped or restarted while it
+            // answered. A static page changes no more, so ask again a moment later.
+            if (unanswered < MAX_UNANSWERED) {
+              unanswered += 1;
+              setTimeout(schedule, 500 * unanswered);
+            }
+            throw e;
+          }
           notDevicePage = href;
           verdict = null;
           hostEl?.remove();
