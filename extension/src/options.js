@@ -5,6 +5,7 @@ import { fillRegionList, checkRegionField, watchRegionField } from './region-fie
 import { addPortalDomain, removePortalDomain, loadPortalDomains } from './background/domains.js';
 import { loadSettings as loadAllSettings, saveSettings as saveSomeSettings } from './background/settings.js';
 import { initTargets } from './options-targets.js';
+import { initAutoSync } from './options-autosync.js';
 
 localize(document);
 const form = /** @type {HTMLFormElement} */ (byId('options'));
@@ -108,4 +109,5 @@ autoConfirm.addEventListener('change', async () => {
   byId('auto-confirm-saved').textContent = t('saved');
 });
 await renderDomains();
+await initAutoSync();
 await initTargets();

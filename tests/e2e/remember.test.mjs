@@ -5,7 +5,8 @@
 // revokes another between the two listings).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProduct, SESSION } from './lib/product.mjs';
+import { startProduct, snap, SESSION } from './lib/product.mjs';
+import { EXTENSION_ID } from './lib/chromium.mjs';
 import { signIn, openAccounts, openPopup, row, syncAllReview, apply, alarmNames, section } from './lib/popup.mjs';
 
 const PROD = { id: '111111111111', name: 'prod', roles: ['AdministratorAccess', 'ReadOnlyAccess'] };
@@ -124,9 +125,21 @@ test('background sync (add): a role granted since the last listing gets its prof
     const worker = context.serviceWorkers()[0];
     const set = await p.popup.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'setAutoSync', sessionName: SESSION, autoSync: 'always' });
     assert.equal(set.ok, false, 'an unknown autoSync value is refused');
-    const ok = await p.popup.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'setAutoSync', sessionName: SESSION, autoSync: 'add' });
-    assert.ok(ok.ok, JSON.stringify(ok.error));
-    assert.equal(ok.result.autoSync, 'add');
+    // The person turns it on in the options page.
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+    const choice = options.locator(`#autosync select[data-session="${SESSION}"]`);
+    assert.equal(await choice.inputValue(), 'off', 'off until the person turns it on');
+    await choice.selectOption('add');
+    const status = options.locator(`#autosync li[data-session="${SESSION}"] [role="status"]`);
+    await options.waitForFunction((el) => !!el?.textContent, await status.elementHandle());
+    assert.equal(await status.textContent(), 'Saved.');
+    const { portals } = await p.popup.evaluate(() => chrome.storage.local.get('portals'));
+    assert.equal(portals.find((/** @type {any} */ x) => x.sessionName === SESSION).autoSync, 'add');
+    await options.reload();
+    assert.equal(await options.locator(`#autosync select[data-session="${SESSION}"]`).inputValue(), 'add', 'the page shows the saved choice');
+    await snap(options, 'options-autosync', { width: 640, height: 900 });
+    await options.close();
 
     // The sign-in lists in the background and remembers; nothing is new the first time.
     await signIn(context, p.popup, SESSION);
