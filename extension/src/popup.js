@@ -13,23 +13,53 @@ localize(document);
 /** @type {{ sessionName: string, selection: any[] | null, prune: boolean, names: { accountId: string, roleName: string, name: string }[] } | null} */ let pending = null;
 let os = 'linux';
 
+/** @type {chrome.runtime.Port | null} */ let port = null;
+/** Only the popup's first connection may take it back to where it was closed. */
+let resumable = true;
+/** The view on screen (show() changes it). */
+let current = 'home';
+
 /** State pushes from the worker. A stopped worker drops the port; reconnecting wakes it again. */
 function connect() {
-  const port = chrome.runtime.connect({ name: 'popup' });
-  port.onMessage.addListener((msg) => {
-    if (msg.type === 'state') {
-      state = msg.state;
-      render();
-    } else if (msg.type === 'listing') {
-      onListing(msg.sessionName, msg.listing);
-    }
-  });
+  resumable = port === null;
+  const early = /** @type {any} */ (globalThis).ssobridgeEarlyPort;
+  /** @type {any[]} */ let arrived = [];
+  if (resumable && early && !early.gone) {
+    // The port early-port.js opened while the page loaded, and what came on it meanwhile.
+    port = /** @type {chrome.runtime.Port} */ (early.port);
+    port.onMessage.removeListener(early.keep);
+    arrived = early.early;
+  } else {
+    port = chrome.runtime.connect({ name: 'popup' });
+  }
+  port.onMessage.addListener(onMessage);
   port.onDisconnect.addListener(() => setTimeout(connect, 500));
+  // After this module has run to its end: the handlers use its later declarations.
+  if (arrived.length) queueMicrotask(() => arrived.forEach(onMessage));
+  tellView();
+}
+
+/** @param {any} msg */
+function onMessage(msg) {
+  if (msg.type === 'state') {
+    state = msg.state;
+    render();
+  } else if (msg.type === 'listing') {
+    onListing(msg.sessionName, msg.listing);
+  } else if (msg.type === 'resume' && resumable && current === 'home') {
+    // Closed on this portal's accounts view a moment ago (the worker's and core's call).
+    resumable = false;
+    void openAccounts(msg.sessionName, msg.pruneDefault === true, msg.listing ?? null);
+  }
 }
 connect();
 
-/** The view on screen; focus moves only when it changes. */
-let current = 'home';
+/** The worker keeps which portal's accounts the popup shows, to come back to them. */
+function tellView() {
+  port?.postMessage({ type: 'viewing', sessionName: current === 'accounts' ? pickerSession() : null });
+}
+
+/** Shows one view; focus moves only when it changes. */
 function show(/** @type {string} */ view) {
   for (const id of ['home', 'login', 'accounts', 'review', 'done']) byId(id).hidden = id !== view;
   if (view !== 'accounts') clearListingError();
@@ -37,6 +67,7 @@ function show(/** @type {string} */ view) {
   current = view;
   clearMessage();
   focusView(view);
+  tellView();
 }
 
 /** An action failed: the person's words for it in the message area. @param {any} e */
@@ -297,11 +328,15 @@ form.addEventListener('submit', async (ev) => {
   }
 });
 
-/** @param {string} sessionName */
-async function openAccounts(sessionName) {
+/**
+ * The accounts view of a portal, listing it again; `remembered` (a reopened popup's) is drawn first.
+ * @param {string} sessionName @param {boolean} [pruneDefault] @param {any} [remembered]
+ */
+async function openAccounts(sessionName, pruneDefault = !!state?.settings.pruneDefault, remembered = null) {
   clearListingError();
-  openPicker(sessionName, !!state.settings.pruneDefault);
+  openPicker(sessionName, pruneDefault);
   show('accounts');
+  if (remembered) onListing(sessionName, remembered);
   try {
     onListing(sessionName, await ask({ type: 'listAccounts', sessionName }));
   } catch (e) {

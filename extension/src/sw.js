@@ -16,6 +16,7 @@ import { handleContent, contentError } from './background/content.js';
 import { viewState } from './background/view.js';
 import { updateBadge, scheduleBadge, isBadgeAlarm } from './background/badge.js';
 import * as autosync from './background/autosync.js';
+import * as resume from './background/resume.js';
 
 const ready = coreReady();
 const host = new HostClient();
@@ -53,6 +54,9 @@ chrome.runtime.onConnect.addListener((port) => {
   }
   popups.add(port);
   port.onDisconnect.addListener(() => popups.delete(port));
+  resume.track(port);
+  // Where the popup was, first: it needs no host, so it is not held up by the state's status.
+  ready.then(() => resume.resumeMessage()).then((m) => m && popups.has(port) && port.postMessage(m), () => {});
   ready.then(() => viewState(host)).then((state) => port.postMessage({ type: 'state', state }), () => {});
 });
 

@@ -40,10 +40,12 @@ test('reopening the popup shows the remembered listing at once, then the roles a
       accounts: [{ ...PROD, roles: [...PROD.roles, 'Billing'] }, { ...DEV, roles: [] }],
       latencyMs: 1500,
     });
+    // Closed on the accounts view (the person clicked into the terminal), the popup opens there
+    // again by itself, on the remembered listing.
     await p.popup.close();
     const { popup, pageErrors } = await openPopup(context);
-    await row(popup, SESSION).locator('[data-action="accounts"]').click();
-    await popup.locator('#accounts[data-source="remembered"] #roles li[data-role]').first().waitFor({ timeout: 5_000 });
+    await popup.locator('#accounts[data-source="remembered"]:not([hidden]) #roles li[data-role]').first().waitFor({ timeout: 5_000 });
+    assert.equal(await popup.locator('#accounts-title').textContent(), SESSION);
     assert.equal(await popup.locator('#roles li[data-role]').count(), 3, 'the remembered roles');
     assert.ok(await popup.locator('#sync-all').isDisabled(), 'the fresh listing is still running');
 
@@ -62,6 +64,16 @@ test('reopening the popup shows the remembered listing at once, then the roles a
     assert.deepEqual(kept2.accounts.find((/** @type {any} */ a) => a.accountId === PROD.id).roles, [...PROD.roles, 'Billing']);
     assert.ok(kept2.listedAtMs > kept.listedAtMs);
     assert.deepEqual(pageErrors, []);
+
+    // Back to the portals, then closed: it opens on the portals.
+    await popup.click('#accounts-back');
+    await popup.locator('#home:not([hidden])').waitFor();
+    await popup.close();
+    const again = await openPopup(context);
+    await row(again.popup, SESSION).waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(await again.popup.locator('#home').isVisible(), 'closed on the portals, it opens on the portals');
+    assert.ok(await again.popup.locator('#accounts').isHidden());
   } finally {
     await p.close();
   }

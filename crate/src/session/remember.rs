@@ -25,6 +25,18 @@ pub fn next_sync_at_ms(listed_at_ms: Option<u64>, now_ms: u64) -> u64 {
         .map_or(soonest, |at| at.saturating_add(SYNC_EVERY_MS).clamp(soonest, now_ms.saturating_add(SYNC_EVERY_MS)))
 }
 
+/// How long after the popup closed on a portal's accounts view it opens on that view again: a
+/// popup closes whenever the person clicks elsewhere (into the terminal), and should come back
+/// where they were; later, it starts from the portals.
+pub const RESUME_VIEW_MS: u64 = 10 * 60 * 1000;
+
+/// Whether a popup opening at `now_ms` goes straight to the accounts view it was closed on at
+/// `closed_at_ms`: within `RESUME_VIEW_MS`, and only while that portal is signed in (there is
+/// nothing to list otherwise). A time in the future (a clock moved back) does not resume.
+pub fn resume_accounts_view(closed_at_ms: u64, now_ms: u64, signed_in: bool) -> bool {
+    signed_in && closed_at_ms <= now_ms && now_ms - closed_at_ms <= RESUME_VIEW_MS
+}
+
 /// What is kept of a finished listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -147,6 +159,16 @@ mod tests {
         assert_eq!(next_sync_at_ms(Some(10 * h), 11 * h), 16 * h);
         assert_eq!(next_sync_at_ms(Some(h), 100 * h), 100 * h + 60_000, "overdue: soon, not in the past");
         assert_eq!(next_sync_at_ms(Some(100 * h), h), 7 * h, "a listing in the future (clock moved back)");
+    }
+
+    #[test]
+    fn the_popup_resumes_a_signed_in_portals_accounts_view_for_ten_minutes() {
+        let min = 60 * 1000;
+        assert!(resume_accounts_view(100 * min, 100 * min, true));
+        assert!(resume_accounts_view(100 * min, 110 * min, true));
+        assert!(!resume_accounts_view(100 * min, 110 * min + 1, true), "later: the portals");
+        assert!(!resume_accounts_view(100 * min, 101 * min, false), "signed out: nothing to list");
+        assert!(!resume_accounts_view(100 * min, 99 * min, true), "closed in the future (clock moved back)");
     }
 
     #[test]

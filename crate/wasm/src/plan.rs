@@ -133,6 +133,16 @@ pub fn next_sync_at_ms(
     remember::next_sync_at_ms(listed_at_ms.map(|t| t as u64), now_ms as u64) as f64
 }
 
+/// Whether a popup opening now goes straight back to the accounts view it was closed on.
+#[wasm_bindgen(js_name = resumeAccountsView)]
+pub fn resume_accounts_view(
+    #[wasm_bindgen(js_name = "closedAtMs")] closed_at_ms: f64,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+    #[wasm_bindgen(js_name = "signedIn")] signed_in: bool,
+) -> bool {
+    remember::resume_accounts_view(closed_at_ms as u64, now_ms as u64, signed_in)
+}
+
 /// A wait with a limit (the core's `lifecycle::Wait`): `WaitKind.SignIn`, `WaitKind.Listing`.
 #[wasm_bindgen]
 #[derive(Clone, Copy)]

@@ -3,7 +3,7 @@
 import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, checkPortal, checkSettings,
-  logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs,
+  logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, resumeAccountsView,
   waitLimitMs, waitOutcome, WaitKind, installHint,
 } from '../wasm/ssobridge_wasm.js';
 
@@ -11,5 +11,5 @@ export {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
   suggestSessionName, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
-  normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, waitLimitMs, waitOutcome, WaitKind, installHint,
+  normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, resumeAccountsView, waitLimitMs, waitOutcome, WaitKind, installHint,
 };

@@ -67,6 +67,18 @@ async function planFor(name, listing, choices, status) {
 const POST_EVERY_MS = 200;
 
 /**
+ * The remembered listing as the popup shows it while a fresh one runs, when this worker named it
+ * and saved it itself: no storage read, no host status, no plan (what a reopened popup waits for).
+ * Null otherwise (the listing then reads and names the stored one).
+ * @param {string} name @returns {ListingView | null}
+ */
+export function rememberedView(name) {
+  const last = lastViews.get(name);
+  if (!last || last.listedAt !== remembered.knownListedAt(name)) return null;
+  return { ...last, source: 'remembered', done: 0, finished: false, changes: null };
+}
+
+/**
  * Lists every account and role, naming each role's profile. The remembered listing (if any) is
  * posted at once and stays on show while the fresh one runs; without one, the fresh listing is
  * posted as it fills. The reply is the fresh listing with what changed since the remembered one.
@@ -78,15 +90,11 @@ export async function listAccounts(name) {
     // One status for the whole listing: the names of its progress posts need not be newer.
     const status = host.request('status', {});
     status.catch(() => {});
-    let before = await remembered.load(name);
     /** @type {ListingView | null} */
-    let shown = null;
-    const last = lastViews.get(name);
-    if (before && last && last.listedAt === before.listedAtMs) {
-      // The same listing as the remembered one, already named: no host status, no plan.
-      shown = { ...last, source: 'remembered', done: 0, finished: false, changes: null };
-      progress(name, shown);
-    } else if (before) {
+    let shown = rememberedView(name);
+    if (shown) progress(name, shown);
+    let before = await remembered.load(name);
+    if (!shown && before) {
       try {
         const plan = await planFor(name, { accounts: before.accounts, failed: [], fresh: false }, { selection: null }, status);
         const all = new Map(before.accounts.map((/** @type {any} */ a) => [a.accountId, null]));

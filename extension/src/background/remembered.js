@@ -5,6 +5,15 @@
 
 const PREFIX = 'listing:';
 
+/** When the listing this worker last saved for a session was made (its listedAtMs), or null once
+ * forgotten: while the worker lives, what storage holds without reading 170 KB to find out. */
+const savedAt = new Map();
+
+/** The listedAtMs this worker knows is stored for `sessionName` (undefined: read storage). @param {string} sessionName */
+export function knownListedAt(sessionName) {
+  return savedAt.get(sessionName);
+}
+
 /** @param {string} sessionName @returns {Promise<any | null>} the RememberedListing, if any */
 export async function load(sessionName) {
   const key = PREFIX + sessionName;
@@ -15,11 +24,15 @@ export async function load(sessionName) {
 
 /** @param {string} sessionName @param {any | null} remembered null forgets */
 export async function save(sessionName, remembered) {
-  if (remembered) await chrome.storage.local.set({ [PREFIX + sessionName]: remembered });
-  else await forget(sessionName);
+  if (!remembered) return forget(sessionName);
+  savedAt.delete(sessionName);
+  await chrome.storage.local.set({ [PREFIX + sessionName]: remembered });
+  savedAt.set(sessionName, remembered.listedAtMs);
 }
 
 /** @param {string} sessionName */
 export async function forget(sessionName) {
+  savedAt.delete(sessionName);
   await chrome.storage.local.remove(PREFIX + sessionName);
+  savedAt.set(sessionName, null);
 }
