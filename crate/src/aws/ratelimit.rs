@@ -9,8 +9,10 @@
 //! back to half the rate that failed (never below the starting rate, which is known to be near the
 //! budget). After that, a throttled or failed (5xx) request lowers the rate by a factor;
 //! successes raise it again. A throttle also records the rate it happened at (the ceiling): below
-//! 97 % of it the rate climbs fast (about +1 request/s per second), near it slowly (+0.25/s), so
-//! the rate spends its time just under what the service allows instead of in a deep sawtooth.
+//! 97 % of it the rate climbs fast (about +1 request/s per second), near it slowly (+0.05/s), so
+//! the rate spends its time just under what the service allows instead of in a deep sawtooth:
+//! against a strict 20 req/s bucket, a decrease of 5 % and a climb of +0.25/s near the ceiling
+//! meant a throttle every ~2 s; 3 % and +0.05/s, one every ~10 s and 1-2 % more throughput.
 //! Well above an old ceiling the climb is fast again, because the budget evidently grew.
 //! Only the first failure of a burst lowers the rate: requests already in flight were paced at
 //! the old rate, and counting their failures too would collapse the rate for one overload.
@@ -44,15 +46,12 @@ impl Default for RateLimitConfig {
             // High enough that latency, through the in-flight cap, is what limits a portal that
             // does not throttle; a throttling one ends slow start long before.
             max_rps: 500.0,
-            decrease_factor: 0.95,
+            decrease_factor: 0.97,
             backoff_base_ms: 200,
             backoff_max_ms: 10_000,
         }
     }
 }
-
-/// How late (ms) a waiter may wake and still take its exact slot; see [`AdaptiveRateLimit::try_acquire`].
-const TIMER_SLACK_MS: f64 = 3.0;
 
 /// Weight of the newest sample in the moving average of the latency.
 const LATENCY_WEIGHT: f64 = 0.2;
@@ -149,15 +148,17 @@ impl AdaptiveRateLimit {
     ///
     /// Spacing is measured from the last request let through, not from a schedule made far in
     /// advance: a request that starts very late must not let the next two start closer together
-    /// than the interval, because a strict token bucket refuses exactly those. Lateness of a few
-    /// ms (timer granularity) is forgiven, though, or the effective rate would sit a few percent
-    /// below the rate aimed at.
+    /// than the interval, because a strict token bucket refuses exactly those. Not even a timer's
+    /// lateness of a ms or two is forgiven (keeping the slot on its grid): measured against the
+    /// emulator's strict bucket, forgiving 1 or 3 ms let two calls arrive a little closer than the
+    /// interval and gained nothing. The rate the requests actually leave at is then a few percent
+    /// below `rps` (timers wake ~1.6 ms late on average); the climb makes up for it, since
+    /// throttles, not this number, set where it stops.
     pub fn try_acquire(&mut self, now_ms: u64) -> Result<Ticket, u64> {
         let now = now_ms as f64;
         let interval = 1000.0 / self.rps;
         let slot = match self.last_start_ms {
             Some(last) if now < last + interval => return Err((last + interval - now).ceil() as u64),
-            Some(last) if now - (last + interval) <= TIMER_SLACK_MS => last + interval,
             _ => now,
         };
         self.last_start_ms = Some(slot);
@@ -176,7 +177,7 @@ impl AdaptiveRateLimit {
             return;
         }
         let k = match self.ceiling {
-            Some(c) if self.rps >= 0.97 * c && self.rps < 1.1 * c => 0.25,
+            Some(c) if self.rps >= 0.97 * c && self.rps < 1.1 * c => 0.05,
             _ => 1.0,
         };
         self.rps = (self.rps + k / self.rps).min(self.config.max_rps);
@@ -239,8 +240,8 @@ mod tests {
         assert!(l.try_acquire(1_000).is_ok());
         assert_eq!(l.try_acquire(1_000), Err(50));
         assert_eq!(l.try_acquire(1_030), Err(20));
-        assert!(l.try_acquire(1_052).is_ok(), "2 ms late keeps the slot at 1050");
-        assert_eq!(l.try_acquire(1_099), Err(1));
+        assert!(l.try_acquire(1_052).is_ok(), "2 ms late moves the slot to 1052");
+        assert_eq!(l.try_acquire(1_099), Err(3), "never closer than the interval");
         // A caller 20 ms late does not shorten the next gap.
         assert!(l.try_acquire(1_120).is_ok());
         assert_eq!(l.try_acquire(1_150), Err(20));
@@ -253,19 +254,21 @@ mod tests {
         let t2 = l.try_acquire(100).unwrap();
         assert!(l.on_failure(t1, 0, true));
         assert!(!l.on_failure(t2, 0, true), "a second failure of the same burst must not lower it again");
-        assert!((l.rps() - 19.0).abs() < 1e-9);
-        // Fast back to 97 % of the ceiling (19.4) ...
-        let mut n = 0;
-        while l.rps() < 19.4 {
-            succeed(&mut l, 100);
-            n += 1;
-        }
-        assert!(n < 60, "{n}");
-        // ... then slowly: another 40 successes (2 s) add only about 0.5 requests/s.
-        for _ in 0..40 {
+        assert!((l.rps() - 19.4).abs() < 1e-9);
+        // At 97 % of the ceiling it climbs slowly: 100 successes (5 s) add about 0.25 requests/s.
+        for _ in 0..100 {
             succeed(&mut l, 100);
         }
-        assert!(l.rps() < 20.0, "{}", l.rps());
+        assert!(l.rps() > 19.6 && l.rps() < 19.7, "{}", l.rps());
+        // Below 97 % of it (a server error lowered the rate) it climbs fast, +1 request/s per
+        // second, back to 97 %.
+        let t = l.try_acquire(5_000).unwrap();
+        assert!(l.on_failure(t, 5_000, false));
+        assert!(l.rps() < 19.1, "{}", l.rps());
+        for _ in 0..8 {
+            succeed(&mut l, 100);
+        }
+        assert!(l.rps() >= 19.4 && l.rps() < 19.5, "{}", l.rps());
         let t3 = l.try_acquire(10_000).unwrap();
         assert!(l.on_failure(t3, 10_000, false));
     }
