@@ -122,6 +122,9 @@ pub fn ensure_venv() -> Result {
 const CARGO_FUZZ: &str = "0.13.2";
 const CARGO_ZIGBUILD: &str = "0.24.1";
 const ZIGLANG: &str = "0.17.1";
+// The nightly the fuzz targets were last built with here (a dated one: plain `nightly` on a fresh
+// machine is whatever was published last night).
+const FUZZ_NIGHTLY: &str = "nightly-2026-10-29";
 
 /// The toolchain the fuzz targets build with (see `fuzz.rs` for the flags and why).
 pub struct FuzzToolchain {
@@ -131,18 +134,18 @@ pub struct FuzzToolchain {
     pub bootstrap: bool,
 }
 
-/// cargo-fuzz from crates.io when missing, and the nightly toolchain when rustup can get it;
+/// cargo-fuzz from crates.io when missing, and the pinned nightly toolchain when rustup can get it;
 /// otherwise the stable toolchain with `RUSTC_BOOTSTRAP=1`.
 pub fn ensure_fuzz_tools() -> Result<FuzzToolchain> {
     if !sh::works("cargo-fuzz", "--version") {
         sh::run(cmd("cargo").args(["install", "cargo-fuzz", "--version", CARGO_FUZZ]))?;
     }
-    let has_nightly = || sh::works_with("rustup", &["run", "nightly", "rustc", "--version"]);
+    let has_nightly = || sh::works_with("rustup", &["run", FUZZ_NIGHTLY, "rustc", "--version"]);
     if has_nightly()
-        || (sh::run(cmd("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"])).is_ok()
+        || (sh::run(cmd("rustup").args(["toolchain", "install", FUZZ_NIGHTLY, "--profile", "minimal"])).is_ok()
             && has_nightly())
     {
-        return Ok(FuzzToolchain { name: "nightly", bootstrap: false });
+        return Ok(FuzzToolchain { name: FUZZ_NIGHTLY, bootstrap: false });
     }
     eprintln!("no nightly toolchain: building the fuzz targets with stable and RUSTC_BOOTSTRAP=1");
     Ok(FuzzToolchain { name: "stable", bootstrap: true })
