@@ -31,10 +31,11 @@ export function track(port) {
  * the popup draws it without asking), or null.
  */
 export async function resumeMessage() {
-  // Read together: a reopened popup waits for this answer.
-  const [got, signedInNow, settings] = await Promise.all([chrome.storage.session.get(KEY), tokens.all(), loadSettings()]);
-  const kept = /** @type {any} */ (got[KEY]);
+  // Most openings find nothing kept: one read, and the popup's start is not slowed further.
+  const kept = /** @type {any} */ ((await chrome.storage.session.get(KEY))[KEY]);
   if (typeof kept?.sessionName !== 'string' || typeof kept?.closedAtMs !== 'number') return null;
-  if (!core.resumeAccountsView(kept.closedAtMs, Date.now(), !!signedInNow[kept.sessionName])) return null;
+  // Read together: a reopened popup waits for this answer.
+  const [token, settings] = await Promise.all([tokens.get(kept.sessionName), loadSettings()]);
+  if (!core.resumeAccountsView(kept.closedAtMs, Date.now(), !!token)) return null;
   return { type: 'resume', sessionName: kept.sessionName, pruneDefault: settings.pruneDefault === true, listing: rememberedView(kept.sessionName) };
 }
