@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProduct, snap, SESSION } from './lib/product.mjs';
 import { EXTENSION_ID } from './lib/chromium.mjs';
+import { checkView } from './lib/views.mjs';
 import { signIn, openAccounts, openPopup, row, syncAllReview, apply, alarmNames, section } from './lib/popup.mjs';
 
 const PROD = { id: '111111111111', name: 'prod', roles: ['AdministratorAccess', 'ReadOnlyAccess'] };
@@ -151,6 +152,8 @@ test('background sync (add): a role granted since the last listing gets its prof
     await options.reload();
     assert.equal(await options.locator(`#autosync select[data-session="${SESSION}"]`).inputValue(), 'add', 'the page shows the saved choice');
     await snap(options, 'options-autosync', { width: 640, height: 900 });
+    // The page with this section shown: axe in light and dark, text readable.
+    await checkView(options, 'options-autosync-en');
     await options.close();
 
     // The sign-in lists in the background and remembers; nothing is new the first time.
