@@ -38,10 +38,22 @@ export async function closedRoot(page, hostId) {
     }
   }
 
-  /** @param {string} selector */
-  async function one(selector) {
-    await waitFor(selector);
-    return (await query(selector))[0];
+  /**
+   * Runs `use` on the first match. The panel redraws while it refreshes, so a node found a moment
+   * ago may be gone by the time it is used: then it is found again (within the wait's limit).
+   * @template T @param {string} selector @param {(nodeId: number) => Promise<T>} use @returns {Promise<T>}
+   */
+  async function withOne(selector, use) {
+    const until = Date.now() + 15_000;
+    for (;;) {
+      await waitFor(selector);
+      const [nodeId] = await query(selector);
+      try {
+        if (nodeId !== undefined) return await use(nodeId);
+      } catch (e) {
+        if (!/No node with given id|Could not find node|Node is detached/i.test(String(e)) || Date.now() > until) throw e;
+      }
+    }
   }
 
   return {
@@ -50,17 +62,17 @@ export async function closedRoot(page, hostId) {
     /** @param {string} selector */
     count: async (selector) => (await query(selector)).length,
     /** @param {string} selector */
-    text: async (selector) => call(await one(selector), 'function () { return this.textContent; }'),
+    text: (selector) => withOne(selector, (n) => call(n, 'function () { return this.textContent; }')),
     /** @param {string} selector */
-    value: async (selector) => call(await one(selector), 'function () { return this.value; }'),
+    value: (selector) => withOne(selector, (n) => call(n, 'function () { return this.value; }')),
     /** Whether the element has the focus inside its root. @param {string} selector */
-    focused: async (selector) => call(await one(selector), 'function () { return this.getRootNode().activeElement === this; }'),
+    focused: (selector) => withOne(selector, (n) => call(n, 'function () { return this.getRootNode().activeElement === this; }')),
     /** A real mouse click in the middle of the element. @param {string} selector */
     async click(selector) {
-      const nodeId = await one(selector);
-      await cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId });
-      const { quads } = await cdp.send('DOM.getContentQuads', { nodeId });
-      const q = quads[0];
+      const q = await withOne(selector, async (nodeId) => {
+        await cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId });
+        return (await cdp.send('DOM.getContentQuads', { nodeId })).quads[0];
+      });
       await page.mouse.click((q[0] + q[2] + q[4] + q[6]) / 4, (q[1] + q[3] + q[5] + q[7]) / 4);
     },
     /** Clicks the panel's Confirm once it is armed. */
@@ -71,7 +83,7 @@ export async function closedRoot(page, hostId) {
     },
     /** Moves the focus to the element as the Tab key would. @param {string} selector */
     async focus(selector) {
-      await cdp.send('DOM.focus', { nodeId: await one(selector) });
+      await withOne(selector, (nodeId) => cdp.send('DOM.focus', { nodeId }));
     },
   };
 }
