@@ -70,8 +70,16 @@ impl Platform for HostPlatform {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
 
+    async fn sleep_precise(&self, ms: f64) {
+        tokio::time::sleep(Duration::from_secs_f64(ms.max(0.0) / 1000.0)).await;
+    }
+
     fn now_ms(&self) -> u64 {
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    }
+
+    fn precise_now_ms(&self) -> f64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
     }
 
     fn random_bytes(&self, buf: &mut [u8]) {

@@ -1,4 +1,4 @@
-//! [`Platform`] over the browser: the global `fetch`, `setTimeout`, `Date.now` and
+//! [`Platform`] over the browser: the global `fetch`, `setTimeout`, `Date.now`, `performance` and
 //! `crypto.getRandomValues`. Bound as globals, not through `window`, because an MV3 service
 //! worker has no `window`.
 
@@ -14,6 +14,12 @@ extern "C" {
 
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &js_sys::Function, ms: i32) -> JsValue;
+
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+
+    #[wasm_bindgen(thread_local_v2, js_namespace = performance, js_name = timeOrigin)]
+    static TIME_ORIGIN: f64;
 
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
@@ -68,6 +74,10 @@ impl Platform for WebPlatform {
 
     fn now_ms(&self) -> u64 {
         js_sys::Date::now() as u64
+    }
+
+    fn precise_now_ms(&self) -> f64 {
+        TIME_ORIGIN.with(|origin| origin + performance_now())
     }
 
     fn random_bytes(&self, buf: &mut [u8]) {

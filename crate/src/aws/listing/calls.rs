@@ -107,7 +107,7 @@ async fn call_raw<P: Platform>(ctx: &Ctx<'_, P>, request: HttpRequest, windowed:
     let mut attempt = 0;
     loop {
         let ticket = loop {
-            let now = ctx.platform.now_ms();
+            let now = ctx.platform.precise_now_ms();
             let acquired = if windowed {
                 ctx.limit.borrow_mut().try_acquire_within(now, ctx.options.max_in_flight)
             } else {
@@ -115,7 +115,7 @@ async fn call_raw<P: Platform>(ctx: &Ctx<'_, P>, request: HttpRequest, windowed:
             };
             match acquired {
                 Ok(ticket) => break ticket,
-                Err(wait) => ctx.platform.sleep(wait).await,
+                Err(wait) => ctx.platform.sleep_precise(wait).await,
             }
         };
         ctx.requests.set(ctx.requests.get() + 1);
