@@ -2,23 +2,29 @@
 //!
 //! The portal answers 429 `TooManyRequestsException` beyond a budget of roughly 20 requests per
 //! second (third-party reports; the quota page does not show the figure). Requests are paced to
-//! start at least `1/rate` apart. Until the first throttle or server error the rate grows
-//! multiplicatively (slow start, as TCP's: one more call in flight per success, so the rate doubles
-//! every round trip), because a portal that does not throttle should not be listed at 20 calls/s
-//! when latency, not the budget, is what limits. The first failure ends slow start: the rate falls
-//! back to half the rate that failed (never below the starting rate, which is known to be near the
-//! budget). After that, a throttled or failed (5xx) request lowers the rate: by 10 % when it
-//! follows another within 2 s (the rate is well above the budget: a few steps get below it), by
-//! 1 % when isolated (near a rate it held for a while, a throttle is mostly a call that arrived a
-//! hair early). A throttle also records the rate it happened at (the ceiling). Below 97 % of it
-//! the rate climbs fast (about +1 request/s per second); then it holds at 99 % of it, and only
-//! after 20 s without a throttle climbs on slowly (+0.05/s per second), since the budget may have
-//! grown. Every throttle costs a call's slot and more (against a strict bucket, ~70 ms at 20
-//! calls/s): a sawtooth that found the ceiling by hitting it every ~10 s (a 3 % decrease, +0.05/s)
-//! spent ~4 % of the listing on it; holding just under it spends one throttle per 20 s.
-//! Well above an old ceiling the climb is fast again, because the budget evidently grew.
-//! Only the first failure of a burst lowers the rate: requests already in flight were paced at
-//! the old rate, and counting their failures too would collapse the rate for one overload.
+//! start at least `1/rate` apart, to the fraction of a millisecond. Until the first throttle or
+//! server error the rate grows multiplicatively (slow start, as TCP's: one more call in flight per
+//! success, so the rate doubles every round trip), because a portal that does not throttle should
+//! not be listed at 20 calls/s when latency, not the budget, is what limits. The first failure
+//! ends slow start: the rate falls back to half the rate that failed, but not below 95 % of the
+//! starting rate (known to be near the budget), and no ceiling is known yet.
+//!
+//! After that, a throttled or failed (5xx) request lowers the rate: by 10 % when it is among the
+//! first 10 calls sent since the last decrease (the rate is well above the budget: a few steps
+//! get below it), by 1 % when isolated (near a rate it held for a while, a throttle is mostly a
+//! call that arrived a hair early: its connection's set-up, a timer's lateness). Counted in
+//! calls, not time: at 20 calls/s and 150 ms round trips, two such strays came 1.2 s apart and a
+//! 2 s rule took them for a budget 20 % lower, held for the rest of the listing.
+//!
+//! A throttle records the rate it happened at (the ceiling). Below 97 % of it the rate climbs
+//! fast (about +1 request/s per second); then it holds at 99 % of it, and only after 20 s without
+//! a throttle climbs on slowly (+0.05/s per second), since the budget may have grown. Every
+//! throttle costs a call's slot and more (against a strict bucket, ~70 ms at 20 calls/s): a
+//! sawtooth that found the ceiling by hitting it every ~10 s (a 3 % decrease, +0.05/s) spent ~4 %
+//! of the listing on it. Well above an old ceiling the climb is fast again, because the budget
+//! evidently grew. Only the first failure of a burst lowers the rate: requests already in flight
+//! were paced at the old rate, and counting their failures too would collapse the rate for one
+//! overload.
 
 use serde::{Deserialize, Serialize};
 
@@ -33,8 +39,9 @@ pub struct RateLimitConfig {
     pub slow_start: bool,
     pub min_rps: f64,
     pub max_rps: f64,
-    /// Multiplier applied to the rate on a throttle or a server error that follows another
-    /// within [`REPEAT_WITHIN_MS`] (an isolated one lowers it by [`ISOLATED_DECREASE`]).
+    /// Multiplier applied to the rate on a throttle or a server error of a call among the
+    /// [`REPEAT_WITHIN_CALLS`] sent since the last decrease (an isolated one lowers it by
+    /// [`ISOLATED_DECREASE`]).
     pub decrease_factor: f64,
     /// Backoff before retrying a failed call: `base × 2^attempt`, jittered to 50-100 %, capped.
     pub backoff_base_ms: u64,
@@ -57,10 +64,15 @@ impl Default for RateLimitConfig {
     }
 }
 
-/// A failure this soon after the previous one lowers the rate by the full `decrease_factor`.
-pub const REPEAT_WITHIN_MS: u64 = 2_000;
+/// A failure of one of the calls sent this soon after the last decrease lowers the rate by the
+/// full `decrease_factor`.
+pub const REPEAT_WITHIN_CALLS: u64 = 10;
 /// What an isolated failure multiplies the rate by.
 pub const ISOLATED_DECREASE: f64 = 0.99;
+/// Ending slow start, the rate falls to half the rate that failed, but not below this fraction of
+/// the starting rate (which is near the budget: just under it, so that the calls right after
+/// are not refused too).
+const SLOW_START_FLOOR: f64 = 0.95;
 /// The rate stops climbing at this fraction of the last throttle's rate...
 const HOLD_BELOW: f64 = 0.99;
 /// ...for this long after that throttle, then creeps past it.
@@ -74,6 +86,8 @@ const LATENCY_WEIGHT: f64 = 0.2;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ticket {
     generation: u64,
+    /// The how-manieth call let through.
+    seq: u64,
     rps: f64,
     sent_ms: u64,
 }
@@ -84,8 +98,10 @@ pub struct AdaptiveRateLimit {
     rps: f64,
     /// The rate of the last throttle, if any.
     ceiling: Option<f64>,
-    /// When the last throttle or server error lowered the rate, epoch ms.
-    last_failure_ms: Option<u64>,
+    /// Calls let through so far.
+    sent: u64,
+    /// [`Self::sent`] when the last throttle or server error lowered the rate.
+    sent_at_decrease: Option<u64>,
     /// When the last throttle was, epoch ms.
     last_throttle_ms: Option<u64>,
     /// When the last request was let through (its slot), epoch ms.
@@ -106,7 +122,8 @@ impl AdaptiveRateLimit {
             config,
             rps,
             ceiling: None,
-            last_failure_ms: None,
+            sent: 0,
+            sent_at_decrease: None,
             last_throttle_ms: None,
             last_start_ms: None,
             generation: 0,
@@ -181,7 +198,8 @@ impl AdaptiveRateLimit {
             }
         }
         self.last_start_ms = Some(now_ms);
-        Ok(Ticket { generation: self.generation, rps: self.rps, sent_ms: now_ms as u64 })
+        self.sent += 1;
+        Ok(Ticket { generation: self.generation, seq: self.sent, rps: self.rps, sent_ms: now_ms as u64 })
     }
 
     /// A request succeeded at `now_ms`. In slow start: one more call in flight (+1/latency on the
@@ -220,21 +238,21 @@ impl AdaptiveRateLimit {
         self.generation += 1;
         let failed_at = self.rps.min(ticket.rps);
         // Ending slow start, the budget is somewhere between the last two doublings: assume the lower.
-        let (lowered, ceiling) = if self.slow_start {
+        let ending_slow_start = self.slow_start;
+        let lowered = if ending_slow_start {
             self.slow_start = false;
-            let half = (failed_at / 2.0).max(self.config.initial_rps.min(failed_at));
-            (half, half)
-        } else if self.last_failure_ms.is_some_and(|t| now_ms.saturating_sub(t) < REPEAT_WITHIN_MS) {
-            (failed_at * self.config.decrease_factor, failed_at)
+            // No ceiling yet: the rate that failed was a doubling too far, and the half is only
+            // a guess. The climb finds the ceiling with the next throttle.
+            (failed_at / 2.0).max(SLOW_START_FLOOR * self.config.initial_rps.min(failed_at))
+        } else if self.sent_at_decrease.is_some_and(|d| ticket.seq <= d + REPEAT_WITHIN_CALLS) {
+            failed_at * self.config.decrease_factor
         } else {
-            // Isolated: a call that arrived a hair early, not a lower budget (that throttles
-            // again within 2 s), so the ceiling it held under stays.
-            (failed_at * ISOLATED_DECREASE, self.ceiling.map_or(failed_at, |c| c.max(failed_at)))
+            failed_at * ISOLATED_DECREASE
         };
         self.rps = lowered.clamp(self.config.min_rps, self.config.max_rps);
-        self.last_failure_ms = Some(now_ms);
-        if throttled {
-            self.ceiling = Some(ceiling);
+        self.sent_at_decrease = Some(self.sent);
+        if throttled && !ending_slow_start {
+            self.ceiling = Some(failed_at);
             self.last_throttle_ms = Some(now_ms);
         }
         // The next request waits a full (new) interval from now.
@@ -260,7 +278,7 @@ mod tests {
 
     /// A success of a call sent now that took `latency` ms.
     fn succeed(l: &mut AdaptiveRateLimit, latency: u64) {
-        let ticket = Ticket { generation: l.generation, rps: l.rps, sent_ms: 1_000 };
+        let ticket = Ticket { generation: l.generation, seq: l.sent, rps: l.rps, sent_ms: 1_000 };
         l.on_success(ticket, 1_000 + latency);
     }
 
@@ -322,17 +340,30 @@ mod tests {
     fn throttles_in_a_row_bring_the_rate_down_fast() {
         let mut l = AdaptiveRateLimit::new(aimd());
         l.rps = 30.0;
-        // A throttle every 0.5 s: 10 % each time after the first (1 %).
+        // The first call after each decrease is throttled again: 10 % each time after the
+        // first (1 %).
         for i in 0..4 {
             let t = l.try_acquire(1_000.0 + 500.0 * i as f64).unwrap();
             assert!(l.on_failure(t, 1_000 + 500 * i, true));
         }
         assert!(close(l.rps(), 30.0 * 0.99 * 0.9 * 0.9 * 0.9), "{}", l.rps());
-        // 2 s or more after the last one, a throttle is isolated again.
+        // The 10th call after the last decrease still counts; the 11th is isolated again.
         let before = l.rps();
-        let t = l.try_acquire(10_000.0).unwrap();
-        assert!(l.on_failure(t, 10_000, true));
+        let mut now = 5_000.0;
+        let mut next = || {
+            now += 100.0;
+            l.try_acquire(now).unwrap()
+        };
+        let tickets: Vec<Ticket> = (0..11).map(|_| next()).collect();
+        assert!(l.on_failure(tickets[10], 6_200, true));
         assert!(close(l.rps(), before * 0.99), "{}", l.rps());
+        let mut l2 = AdaptiveRateLimit::new(aimd());
+        l2.rps = 30.0;
+        let t = l2.try_acquire(0.0).unwrap();
+        assert!(l2.on_failure(t, 0, true));
+        let tickets: Vec<Ticket> = (1..=10).map(|i| l2.try_acquire(100.0 * i as f64).unwrap()).collect();
+        assert!(l2.on_failure(tickets[9], 1_100, true));
+        assert!(close(l2.rps(), 30.0 * 0.99 * 0.9), "{}", l2.rps());
     }
 
     #[test]
@@ -340,8 +371,8 @@ mod tests {
         let mut l = AdaptiveRateLimit::new(aimd());
         let t = l.try_acquire(0.0).unwrap();
         assert!(l.on_failure(t, 0, true));
-        // A server error soon after: a 10 % step, and no new ceiling (a 5xx says little about
-        // the budget).
+        // A server error of the next call: a 10 % step, and no new ceiling (a 5xx says little
+        // about the budget).
         let t = l.try_acquire(1_000.0).unwrap();
         assert!(l.on_failure(t, 1_000, false));
         assert!(close(l.rps(), 20.0 * 0.99 * 0.9), "{}", l.rps());
@@ -368,7 +399,7 @@ mod tests {
         assert_eq!(l.rps(), 1.0);
         // Long after the last throttle (nothing holds it under that ceiling any more).
         for i in 0..10_000 {
-            let t = Ticket { generation: l.generation, rps: l.rps, sent_ms: 1_000_000 + i };
+            let t = Ticket { generation: l.generation, seq: l.sent, rps: l.rps, sent_ms: 1_000_000 + i };
             l.on_success(t, 1_000_100 + i);
         }
         assert_eq!(l.rps(), 25.0);
@@ -413,13 +444,27 @@ mod tests {
     }
 
     #[test]
-    fn ending_slow_start_never_falls_below_the_starting_rate() {
+    fn ending_slow_start_falls_just_under_the_starting_rate_and_finds_the_ceiling_after() {
         let mut l = AdaptiveRateLimit::new(RateLimitConfig::default());
         succeed(&mut l, 1_000);
         let t = l.try_acquire(0.0).unwrap();
         assert!(l.rps() < 40.0);
-        assert!(l.on_failure(t, 10, false));
-        assert_eq!(l.rps(), 20.0);
+        assert!(l.on_failure(t, 10, true));
+        assert!(close(l.rps(), 19.0), "95 % of the starting rate, not half of 21: {}", l.rps());
+        assert_eq!(l.ceiling, None, "the rate slow start failed at is no ceiling");
+        // No ceiling: it climbs fast, until a throttle says where the ceiling is.
+        for _ in 0..20 {
+            succeed(&mut l, 100);
+        }
+        assert!(l.rps() > 19.9, "{}", l.rps());
+        for i in 0..20 {
+            l.try_acquire(1_000.0 + 100.0 * i as f64).unwrap();
+        }
+        let t = l.try_acquire(3_000.0).unwrap();
+        let at = l.rps();
+        assert!(l.on_failure(t, 3_000, true));
+        assert_eq!(l.ceiling, Some(at));
+        assert!(close(l.rps(), 0.99 * at), "{}", l.rps());
     }
 
     #[test]
