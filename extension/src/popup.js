@@ -49,7 +49,7 @@ function onMessage(msg) {
   } else if (msg.type === 'resume' && resumable && current === 'home') {
     // Closed on this portal's accounts view a moment ago (the worker's and core's call).
     resumable = false;
-    void openAccounts(msg.sessionName, msg.pruneDefault === true, msg.listing ?? null);
+    void openAccounts(msg.sessionName, msg.pruneDefault === true, msg.listing ?? null, Array.isArray(msg.view) ? Uint32Array.from(msg.view) : null);
   }
 }
 connect();
@@ -329,14 +329,15 @@ form.addEventListener('submit', async (ev) => {
 });
 
 /**
- * The accounts view of a portal, listing it again; `remembered` (a reopened popup's) is drawn first.
- * @param {string} sessionName @param {boolean} [pruneDefault] @param {any} [remembered]
+ * The accounts view of a portal, listing it again; `remembered` (a reopened popup's) is drawn
+ * first, with `firstView` (the worker's core laid it out) if this page's core is not loaded yet.
+ * @param {string} sessionName @param {boolean} [pruneDefault] @param {any} [remembered] @param {Uint32Array | null} [firstView]
  */
-async function openAccounts(sessionName, pruneDefault = !!state?.settings.pruneDefault, remembered = null) {
+async function openAccounts(sessionName, pruneDefault = !!state?.settings.pruneDefault, remembered = null, firstView = null) {
   clearListingError();
   openPicker(sessionName, pruneDefault);
   show('accounts');
-  if (remembered) onListing(sessionName, remembered);
+  if (remembered) onListing(sessionName, remembered, firstView);
   try {
     onListing(sessionName, await ask({ type: 'listAccounts', sessionName }));
   } catch (e) {
@@ -423,3 +424,7 @@ for (const b of document.querySelectorAll('[data-copy-from]')) {
   const from = b.getAttribute('data-copy-from') ?? '';
   b.replaceWith(...copyButton(() => byId(from).textContent ?? ''));
 }
+
+// The picker's entry points, as this page's module has them: the build bundles the picker into
+// this file, so the picker a test feeds listing events to must come from here.
+export { openPicker, onListing };

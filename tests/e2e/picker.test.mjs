@@ -213,9 +213,10 @@ test('the listing contract: pending accounts greyed, a remembered listing\'s age
   try {
     const { popup } = product;
     // The worker's listing events, as the `listing` helper's producer posts them on the popup
-    // port: fed to the popup's own module, in the page, before the producer is wired in.
+    // port: fed to the popup's own picker (popup.js passes it on: the build bundles the picker
+    // into popup.js, and a module imported on its own would be a second picker), in the page.
     await popup.evaluate(async () => {
-      const picker = await import('./popup/picker.js');
+      const picker = await import('./popup.js');
       document.getElementById('home')?.setAttribute('hidden', '');
       document.getElementById('accounts')?.removeAttribute('hidden');
       picker.openPicker('demo', false);
@@ -239,7 +240,7 @@ test('the listing contract: pending accounts greyed, a remembered listing\'s age
 
     // The fresh listing arrives: beta's roles fill in, the selection stays.
     await popup.evaluate(async () => {
-      const picker = await import('./popup/picker.js');
+      const picker = await import('./popup.js');
       const role = (/** @type {string} */ accountId, /** @type {string} */ accountName, /** @type {string} */ roleName) => ({ accountId, accountName, roleName, profileName: `${accountName}.${roleName}`, exists: false, state: 'new', notes: [] });
       picker.onListing('demo', {
         accounts: [{ accountId: '1', accountName: 'alpha', state: 'listed' }, { accountId: '2', accountName: 'beta', state: 'listed' }],

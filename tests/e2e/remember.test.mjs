@@ -80,6 +80,58 @@ test('reopening the popup shows the remembered listing at once, then the roles a
   }
 });
 
+test('a reopened popup draws the first accounts of a long remembered listing at once, then the whole of it', { timeout: 180_000 }, async () => {
+  const ACCOUNTS = 120;
+  const p = await startProduct({ emulator: { accounts: ACCOUNTS, rolesPerAccount: 2 } });
+  try {
+    const context = p.browser.context;
+    await signIn(context, p.popup, SESSION);
+    await openAccounts(p.popup, SESSION, 120_000);
+    const kept = (await p.popup.evaluate((k) => chrome.storage.local.get(k), `listing:${SESSION}`))[`listing:${SESSION}`];
+    assert.equal(kept.accounts.length, ACCOUNTS);
+    // The fresh listing of the reopened popup never finishes here: what it shows is remembered.
+    await p.emu.admin('/admin/config', { latencyMs: 60_000 });
+    await p.popup.close();
+
+    const popup = await context.newPage();
+    /** @type {Error[]} */ const pageErrors = [];
+    popup.on('pageerror', (e) => pageErrors.push(e));
+    await popup.addInitScript(() => {
+      const w = /** @type {any} */ (window);
+      // The worker's resume message, and what the list showed while it was the only listing.
+      const connect = chrome.runtime.connect.bind(chrome.runtime);
+      chrome.runtime.connect = (/** @type {any} */ info) => {
+        const port = connect(info);
+        port.onMessage.addListener((/** @type {any} */ m) => {
+          if (m.type === 'resume') w.__resume ??= m;
+        });
+        return port;
+      };
+      new MutationObserver(() => {
+        const first = document.querySelector('#accounts[data-preview]:not([hidden]) #roles > li');
+        if (first && !w.__previewRow) w.__previewRow = /** @type {HTMLElement} */ (first).dataset.account;
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await popup.goto(`chrome-extension://${EXTENSION_ID}/popup.html`);
+    await popup.locator('#accounts[data-source="remembered"]:not([hidden]):not([data-preview]) #roles > li').first().waitFor({ timeout: 15_000 });
+
+    const resume = await popup.evaluate(() => /** @type {any} */ (window).__resume);
+    assert.equal(resume.listing.preview, true, 'a preview, not the 120 accounts');
+    assert.deepEqual(resume.listing.accounts.map((/** @type {any} */ a) => a.accountId), kept.accounts.slice(0, 40).map((/** @type {any} */ a) => a.accountId), 'the first 40 accounts, in the listing order');
+    assert.equal(resume.listing.roles.length, 80, 'with their roles');
+    assert.ok(Array.isArray(resume.view) && resume.view[4] === 40, "the core's view of those 40 accounts");
+    assert.equal(await popup.evaluate(() => /** @type {any} */ (window).__previewRow), kept.accounts[0].accountId, 'drawn before the whole listing came');
+
+    // The whole listing replaced the preview: the last account is found.
+    const last = kept.accounts[ACCOUNTS - 1];
+    await popup.fill('#search', last.accountName);
+    await popup.locator(`#roles > li[data-account="${last.accountId}"]`).first().waitFor({ timeout: 5_000 });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await p.close();
+  }
+});
+
 test('the worker posts the listing contract on the popup port: remembered first, then fresh with its changes', { timeout: 180_000 }, async () => {
   const p = await startProduct({ emulator: { accounts: [PROD, DEV] } });
   try {

@@ -122,6 +122,45 @@ pub fn view(rows: &str, query: &str, selected: &[u8], only_selected: bool) -> Ve
     out
 }
 
+/// The first `groups` groups of a [`view`], as a view of their own over only the rows they use:
+/// what the popup draws at once when it reopens on a long remembered listing, before the whole
+/// listing (1 MB for 5,000 roles) and its own copy of this core have loaded. Returns the rows
+/// kept, in ascending order (so account rows still come before role rows), then that view with
+/// each row replaced by its position among the rows kept. The header is the whole view's: the
+/// counts stay true of the whole listing.
+pub fn preview(view: &[u32], groups: usize) -> (Vec<u32>, Vec<u32>) {
+    let Some(total) = view.get(header::GROUPS) else {
+        return (Vec::new(), Vec::new());
+    };
+    let kept_groups = groups.min(*total as usize);
+    // Each kept group's span of `view`: its numbers and its shown rows.
+    let mut spans = Vec::with_capacity(kept_groups);
+    let mut at = header::LEN;
+    for _ in 0..kept_groups {
+        let Some(&n) = view.get(at + group::SHOWN) else { break };
+        let end = (at + group::LEN + n as usize).min(view.len());
+        spans.push(at..end);
+        at = end;
+    }
+    let mut rows: Vec<u32> = spans
+        .iter()
+        .flat_map(|g| {
+            std::iter::once(view[g.start + group::HEAD]).chain(view[g.start + group::LEN..g.end].iter().copied())
+        })
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let position = |row: u32| rows.binary_search(&row).unwrap_or_default() as u32;
+    let mut out = view[..header::LEN].to_vec();
+    out[header::GROUPS] = spans.len() as u32;
+    for g in &spans {
+        out.push(position(view[g.start + group::HEAD]));
+        out.extend_from_slice(&view[g.start + 1..g.start + group::LEN]);
+        out.extend(view[g.start + group::LEN..g.end].iter().map(|&r| position(r)));
+    }
+    (rows, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +267,45 @@ mod tests {
     fn an_account_seen_again_later_joins_its_first_group() {
         let rows = "1\tA\t\t\n2\tB\tr\tp\n1\tA\tr\tq";
         assert_eq!(groups(&v(rows, "", &[], false)).1, vec![(0, vec![2]), (1, vec![1])]);
+    }
+    #[test]
+    fn a_preview_keeps_the_first_groups_over_only_their_rows() {
+        let full = v(ROWS, "", &[], false);
+        let (rows, out) = preview(&full, 2);
+        // Groups 111 (rows 0, 1) and 222 (row 2, its own head).
+        assert_eq!(rows, vec![0, 1, 2]);
+        let (h, gs) = groups(&out);
+        assert_eq!(h, vec![4, 0, 0, 1, 2], "the whole view's counts, two groups");
+        assert_eq!(gs, vec![(0, vec![0, 1]), (2, vec![2])]);
+        let (rows, out) = preview(&full, 4);
+        assert_eq!(rows, vec![0, 1, 2, 3, 4]);
+        assert_eq!(out, full, "all of it: nothing to renumber");
+        // The groups' own numbers are the whole view's.
+        assert_eq!(out[header::LEN + group::ROLES], 2);
+    }
+
+    #[test]
+    fn a_preview_of_account_rows_and_role_rows_renumbers_both_in_order() {
+        // Account rows first (as the popup lays them out), then their roles.
+        let rows = "1\ta\t\t\n2\tb\t\t\n3\tc\t\t\n1\ta\tr1\tp1\n2\tb\tr2\tp2\n3\tc\tr3\tp3";
+        let full = view(rows, "", &[], false);
+        let (kept, out) = preview(&full, 2);
+        assert_eq!(kept, vec![0, 1, 3, 4], "accounts 1 and 2, then their roles");
+        let (_, gs) = groups(&out);
+        assert_eq!(gs, vec![(0, vec![2]), (1, vec![3])]);
+        // More groups than there are: the whole view, renumbered to itself.
+        let (all, same) = preview(&full, 10);
+        assert_eq!(all, (0..6).collect::<Vec<u32>>());
+        assert_eq!(same, full);
+    }
+
+    #[test]
+    fn a_preview_of_a_malformed_view_is_empty_or_short_never_a_panic() {
+        assert_eq!(preview(&[], 3), (vec![], vec![]));
+        assert_eq!(preview(&[0, 0, 0, 1], 3), (vec![], vec![]));
+        // Says 2 groups, holds half of one.
+        let (rows, out) = preview(&[1, 0, 0, 1, 2, 7, 1, 0], 2);
+        assert_eq!(rows, Vec::<u32>::new());
+        assert_eq!(out[header::GROUPS], 0);
     }
 }

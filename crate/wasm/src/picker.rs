@@ -15,3 +15,16 @@ pub fn picker_view(
 ) -> Vec<u32> {
     picker::view(rows, query, selected, only_selected)
 }
+
+/// The first `groups` groups of `view` (a [`picker_view`] result) for a first paint: a flat
+/// array `[n, n rows kept (ascending), the preview's view over those rows]`, as the core's
+/// `picker::preview` says.
+#[wasm_bindgen(js_name = pickerPreview)]
+pub fn picker_preview(view: &[u32], groups: u32) -> Vec<u32> {
+    let (rows, preview) = picker::preview(view, groups as usize);
+    let mut out = Vec::with_capacity(1 + rows.len() + preview.len());
+    out.push(rows.len() as u32);
+    out.extend(rows);
+    out.extend(preview);
+    out
+}

@@ -4,7 +4,7 @@ import {
   deviceLoginNew, deviceLoginStep, pkceBegin, pkceComplete, refreshLogin, saveTokenParams,
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable, suggestSessionName, checkPortal, checkSettings,
   logoutAtPortal, loginRefreshable, isDevicePage, normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, resumeAccountsView,
-  waitLimitMs, waitOutcome, WaitKind, installHint,
+  waitLimitMs, waitOutcome, WaitKind, installHint, pickerView, pickerPreview,
 } from '../wasm/ssobridge_wasm.js';
 
 export {
@@ -12,4 +12,5 @@ export {
   listAccountsAndRoles, makePlan, profileRegion, refreshAtMs, deviceVerdict, portalForPage, checkRegion, knownRegions, loginJoinable,
   suggestSessionName, checkPortal, checkSettings, logoutAtPortal, loginRefreshable, isDevicePage,
   normalizeOrigin, matchPattern, badgeFor, rememberListing, nextSyncAtMs, resumeAccountsView, waitLimitMs, waitOutcome, WaitKind, installHint,
+  pickerView, pickerPreview,
 };

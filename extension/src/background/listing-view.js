@@ -33,6 +33,7 @@
  * @property {number | null} total           accounts known so far; null until the first page
  * @property {boolean} finished              no listing is running for this view any more
  * @property {'remembered' | 'fresh'} source remembered: the last complete listing, shown while a fresh one runs
+ * @property {boolean} [preview]             only its first accounts (a reopened popup's first paint, first-paint.js); the whole follows
  * @property {number} listedAt               ms epoch of the data (a remembered listing's age)
  * @property {{ added: RoleChangeView[], removed: RoleChangeView[] } | null} changes  since the remembered listing, once the fresh one finished
  * @property {{ accountId: string, accountName: string | null, reason: string, code: string }[]} failed  (today's popup reads this)

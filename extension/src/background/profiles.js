@@ -10,6 +10,7 @@ import { targetsFor, recordResults, timeoutFor } from './targets.js';
 import * as remembered from './remembered.js';
 import { roleViews, accountViews, failedViews } from './listing-view.js';
 import { withinWait } from './waits.js';
+import { firstPaint } from './first-paint.js';
 
 /** @type {import('./host.js').HostClient} */
 let host;
@@ -76,6 +77,26 @@ export function rememberedView(name) {
   const last = lastViews.get(name);
   if (!last || last.listedAt !== remembered.knownListedAt(name)) return null;
   return { ...last, source: 'remembered', done: 0, finished: false, changes: null };
+}
+
+/** First paints made, by the listing they preview (a new listing is a new object). @type {WeakMap<ListingView, ReturnType<typeof firstPaint>>} */
+const paints = new WeakMap();
+
+/**
+ * The first paint of {@link rememberedView} (first-paint.js), made once per listing: a popup
+ * closed on these accounts gets it ready for when it reopens.
+ * @param {string} name
+ */
+export function rememberedFirstPaint(name) {
+  const shown = rememberedView(name);
+  const last = lastViews.get(name);
+  if (!shown || !last) return null;
+  let paint = paints.get(last);
+  if (!paint) {
+    paint = firstPaint(shown);
+    paints.set(last, paint);
+  }
+  return paint;
 }
 
 /**

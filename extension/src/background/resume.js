@@ -5,9 +5,12 @@
 import * as core from './core.js';
 import { tokens } from './vault.js';
 import { loadSettings } from './settings.js';
-import { rememberedView } from './profiles.js';
+import { rememberedFirstPaint } from './profiles.js';
 
 const KEY = 'popupView';
+/** What KEY holds, while this worker lives (undefined: not known, read it): a reopened popup
+ * waits for this, and storage is a round trip to the browser. @type {{ sessionName: string, closedAtMs: number } | null | undefined} */
+let closed;
 
 /**
  * Follows the view of the popup on `port` (it posts `{ type: 'viewing', sessionName }`, null for
@@ -20,22 +23,35 @@ export function track(port) {
     if (m?.type === 'viewing') viewing = typeof m.sessionName === 'string' ? m.sessionName : null;
   });
   port.onDisconnect.addListener(() => {
-    const kept = viewing ? chrome.storage.session.set({ [KEY]: { sessionName: viewing, closedAtMs: Date.now() } }) : chrome.storage.session.remove(KEY);
+    closed = viewing ? { sessionName: viewing, closedAtMs: Date.now() } : null;
+    const kept = closed ? chrome.storage.session.set({ [KEY]: closed }) : chrome.storage.session.remove(KEY);
     kept.catch(() => {});
+    // Made now, while nobody waits: the popup may open again in a moment.
+    if (viewing) firstPaintOf(viewing);
   });
 }
 
+/** The first paint of the session's remembered listing, if there is one the core could lay out
+ * (none: the popup opens the accounts and draws the whole listing when it comes). @param {string} sessionName */
+function firstPaintOf(sessionName) {
+  try {
+    return rememberedFirstPaint(sessionName);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * What a popup that just opened is told: `{ type: 'resume', sessionName, pruneDefault, listing }`
- * to open a portal's accounts (with its remembered listing when this worker has it at hand, so
- * the popup draws it without asking), or null.
+ * What a popup that just opened is told: `{ type: 'resume', sessionName, pruneDefault, listing,
+ * view }` to open a portal's accounts (with the first accounts of its remembered listing and the
+ * core's view of them when this worker has it at hand, so the popup draws them at once), or null.
  */
 export async function resumeMessage() {
-  // Most openings find nothing kept: one read, and the popup's start is not slowed further.
-  const kept = /** @type {any} */ ((await chrome.storage.session.get(KEY))[KEY]);
+  // Most openings find nothing kept: one read at most (none while this worker lives).
+  const kept = /** @type {any} */ (closed !== undefined ? closed : (await chrome.storage.session.get(KEY))[KEY]);
   if (typeof kept?.sessionName !== 'string' || typeof kept?.closedAtMs !== 'number') return null;
   // Read together: a reopened popup waits for this answer.
   const [token, settings] = await Promise.all([tokens.get(kept.sessionName), loadSettings()]);
   if (!core.resumeAccountsView(kept.closedAtMs, Date.now(), !!token)) return null;
-  return { type: 'resume', sessionName: kept.sessionName, pruneDefault: settings.pruneDefault === true, listing: rememberedView(kept.sessionName) };
+  return { type: 'resume', sessionName: kept.sessionName, pruneDefault: settings.pruneDefault === true, ...(firstPaintOf(kept.sessionName) ?? { listing: null }) };
 }

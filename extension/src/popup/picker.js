@@ -6,9 +6,9 @@
 // keystroke costs well under a millisecond for 5,000 roles, where a round trip to the service
 // worker would carry the rows or race its listing (numbers in the helper's report and
 // `cargo xtask bench`). Only the rows in or near the scrolled window are in the DOM.
-import init, { pickerView } from '../wasm/ssobridge_wasm.js';
 import { t, errorText } from '../i18n.js';
 import { el, byId } from '../ui.js';
+import { pickerRows } from '../picker-rows.js';
 
 /** Where the core's flat view puts its numbers (ssobridge_core::picker::{header, group}). */
 const H = { SHOWN: 0, SHOWN_SELECTED: 1, SELECTED: 2, OPEN: 3, GROUPS: 4, LEN: 5 };
@@ -23,7 +23,8 @@ const OVERSCAN_PX = 400;
  * @typedef {{ accountId: string, accountName: string, roleName: string, profileName: string, exists: boolean, state?: string, notes?: any[] }} Role
  * @typedef {{ accountId: string, accountName?: string, state?: string, error?: { code: string, message: string } }} Account
  * @typedef {{ sessionName: string, accounts?: Account[], roles: Role[], failed?: any[], done: number, total: number | null,
- *   finished: boolean, source?: string, listedAt?: number, changes?: { added: any[], removed: any[] } | null }} Listing
+ *   finished: boolean, source?: string, listedAt?: number, changes?: { added: any[], removed: any[] } | null,
+ *   preview?: boolean }} Listing
  * @typedef {{ kind: 'account', key: string, g: number, pos: number, size: number } | { kind: 'role', key: string, row: number, g: number, pos: number, size: number }} Item
  * @typedef {{ fail: (e: any) => void,
  *   review: (req: { sessionName: string, selection: { accountId: string, roleName: string }[] | null, prune: boolean, names: { accountId: string, roleName: string, name: string }[] }) => void }} Hooks
@@ -37,7 +38,6 @@ let rows = [];
 let keys = [];
 /** The rows as the core reads them, lower-cased once (the core compares lower case). */
 let rowsText = '';
-/** @type {Map<string, Account>} */ let accountsById = new Map();
 /** Selected roles by key: they outlive searches and listing updates. @type {Set<string>} */
 const selected = new Set();
 /** @type {Uint8Array} */ let mask = new Uint8Array(0);
@@ -46,7 +46,14 @@ const names = new Map();
 /** Accounts the person opened (true) or closed (false); a new query starts over. @type {Map<string, boolean>} */
 const opened = new Map();
 let onlySelected = false;
-/** @type {Uint32Array} */ let view = new Uint32Array([0, 0, 0, 1, 0]);
+const NO_VIEW = new Uint32Array([0, 0, 0, 1, 0]);
+/** @type {Uint32Array} */ let view = NO_VIEW;
+/** The core's view that came with the listing (the worker's, for a first paint) while this page's
+ * own core is loading. @type {Uint32Array | null} */
+let givenView = null;
+/** The whole listing, held back while a preview is on screen and this page's core is loading.
+ * @type {Listing | null} */
+let deferred = null;
 /** @type {Item[]} */ let items = [];
 /** @type {number[]} */ let tops = [];
 /** The item the keyboard is on (aria-activedescendant), by key. @type {string | null} */
@@ -54,6 +61,8 @@ let active = null;
 /** Drawn rows by key, reused so a toggle never replaces the element under the pointer. @type {Map<string, HTMLElement>} */
 const nodes = new Map();
 let nextId = 0;
+/** The core's pickerView, once this page has loaded the core (`ready`). @type {typeof import('/wasm/ssobridge_wasm.js').pickerView} */
+let pickerView;
 let ready = false;
 
 const list = () => byId('roles');
@@ -70,9 +79,15 @@ export function initPicker(h) {
   hooks = h;
   search().setAttribute('aria-label', t('pickerSearchLabel'));
   list().setAttribute('aria-label', t('pickerListLabel'));
-  void init().then(() => {
+  // Loaded apart from this module, not imported by it: the popup's first paint (a reopened
+  // popup's preview, laid out by the worker) does not wait for the core's code to arrive. By
+  // its path from the root: the build bundles this module into popup.js.
+  void import('/wasm/ssobridge_wasm.js').then(async (core) => {
+    await core.default();
+    pickerView = core.pickerView;
     ready = true;
-    refresh();
+    if (deferred) setListing(deferred);
+    else refresh();
   }, hooks.fail);
   search().addEventListener('input', () => {
     opened.clear();
@@ -136,12 +151,17 @@ export function openPicker(sessionName, prune) {
   /** @type {HTMLInputElement} */ (byId('prune')).checked = prune;
 }
 
-/** A listing event (or the final reply) for `sessionName`. @param {string} sessionName @param {Partial<Listing>} update */
-export function onListing(sessionName, update) {
-  if (!listing || sessionName !== listing.sessionName) return;
+/**
+ * A listing event (or the final reply) for `sessionName`; `firstView`, the core's view of it
+ * when the worker laid it out (a reopened popup's first paint).
+ * @param {string} sessionName @param {Partial<Listing>} update @param {Uint32Array | null} [firstView]
+ */
+export function onListing(sessionName, update, firstView = null) {
+  const last = deferred ?? listing;
+  if (!last || sessionName !== last.sessionName) return;
   // A late progress event of the same listing never takes back a finished one.
-  if (listing.finished && !update.finished && (update.source ?? 'fresh') === (listing.source ?? 'fresh')) return;
-  setListing({ ...listing, ...update });
+  if (last.finished && !update.finished && (update.source ?? 'fresh') === (last.source ?? 'fresh')) return;
+  setListing({ ...last, ...update, preview: update.preview === true }, firstView);
 }
 
 /** The session the picker shows, if any. */
@@ -157,18 +177,23 @@ export function pickerApplied(r) {
   setListing({ ...listing, roles });
 }
 
-/** @param {Listing} l */
-function setListing(l) {
+/** @param {Listing} l @param {Uint32Array | null} [firstView] */
+function setListing(l, firstView = null) {
+  // A preview's view does not fit the whole listing's rows: until this page's core can lay the
+  // whole one out, the preview stays on screen rather than an empty list.
+  if (!ready && !firstView && listing?.preview && l.sessionName === listing.sessionName) {
+    deferred = l;
+    return;
+  }
+  deferred = null;
+  givenView = firstView;
   listing = l;
-  // Missing fields (an older worker): accounts come from the roles, the listing is fresh.
-  const accounts = l.accounts ?? [];
-  accountsById = new Map(accounts.map((a) => [a.accountId, a]));
-  for (const r of l.roles) if (!accountsById.has(r.accountId)) accountsById.set(r.accountId, { accountId: r.accountId, accountName: r.accountName, state: 'listed' });
-  rows = [...accounts.map((a) => ({ account: a, role: null })), ...l.roles.map((r) => ({ account: /** @type {Account} */ (accountsById.get(r.accountId)), role: r }))];
+  ({ rows, rowsText } = pickerRows(l));
   keys = rows.map((r) => (r.role ? roleKey(r.role) : ''));
-  const clean = (/** @type {string | undefined} */ s) => (s ?? '').replace(/[\t\n]/g, ' ');
-  rowsText = rows.map(({ account, role }) => [account.accountId, account.accountName ?? role?.accountName, role?.roleName, role?.profileName].map(clean).join('\t')).join('\n').toLowerCase();
+  // Missing (an older worker): the listing is fresh.
   byId('accounts').dataset.source = l.source ?? 'fresh';
+  // Only the first accounts so far (the tests and the bench tell the first paint by it).
+  byId('accounts').toggleAttribute('data-preview', l.preview === true);
   renderStatus();
   refresh();
 }
@@ -213,6 +238,7 @@ function refresh() {
   if (mask.length !== rows.length) mask = new Uint8Array(rows.length);
   for (let i = 0; i < keys.length; i++) mask[i] = keys[i] && selected.has(keys[i]) ? 1 : 0;
   if (ready) view = pickerView(rowsText, search().value.toLowerCase(), mask, onlySelected);
+  else view = givenView ?? NO_VIEW;
   layout();
   renderCounts();
   draw();
