@@ -4,7 +4,7 @@
 // nothing secret, gone with the browser.
 import * as core from './core.js';
 import { tokens } from './vault.js';
-import { loadSettings } from './settings.js';
+import { peekSettings } from './settings.js';
 import { rememberedFirstPaint } from './profiles.js';
 
 const KEY = 'popupView';
@@ -50,8 +50,9 @@ export async function resumeMessage() {
   // Most openings find nothing kept: one read at most (none while this worker lives).
   const kept = /** @type {any} */ (closed !== undefined ? closed : (await chrome.storage.session.get(KEY))[KEY]);
   if (typeof kept?.sessionName !== 'string' || typeof kept?.closedAtMs !== 'number') return null;
-  // Read together: a reopened popup waits for this answer.
-  const [token, settings] = await Promise.all([tokens.get(kept.sessionName), loadSettings()]);
+  // Read together: a reopened popup waits for this answer (the popup's state, made beside it,
+  // records any problem with the settings).
+  const [token, settings] = await Promise.all([tokens.get(kept.sessionName), peekSettings()]);
   if (!core.resumeAccountsView(kept.closedAtMs, Date.now(), !!token)) return null;
   return { type: 'resume', sessionName: kept.sessionName, pruneDefault: settings.pruneDefault === true, ...(firstPaintOf(kept.sessionName) ?? { listing: null }) };
 }

@@ -104,6 +104,17 @@ export async function loadSettings() {
   return settings;
 }
 
+/**
+ * The settings as {@link loadSettings} has them, without recording what was wrong with them: one
+ * storage read fewer, for a caller something waits on while a loadSettings beside it (the
+ * popup's state) records the problems.
+ * @returns {Promise<Settings>}
+ */
+export async function peekSettings() {
+  await coreReady();
+  return checkStoredSettings((await getLocal('settings')) ?? {}).settings;
+}
+
 /** @param {SettingsProblem[]} problems */
 async function recordProblems(problems) {
   const { settingsProblems: before } = await chrome.storage.session.get('settingsProblems').catch(() => ({ settingsProblems: undefined }));
