@@ -15,8 +15,8 @@ const PREVIEW_GROUPS = 40;
  */
 export function firstPaint(listing) {
   const { rows, rowsText } = pickerRows(listing);
-  // As the popup opens: no search, nothing selected.
-  const whole = core.pickerView(rowsText, '', new Uint8Array(rows.length), false);
+  // As the popup opens: no search, nothing selected (an empty mask).
+  const whole = core.pickerView(rowsText, '', new Uint8Array(0), false);
   const out = core.pickerPreview(whole, PREVIEW_GROUPS);
   const kept = Array.from(out.subarray(1, 1 + out[0]), (i) => rows[i]);
   return {

@@ -84,7 +84,8 @@ const paints = new WeakMap();
 
 /**
  * The first paint of {@link rememberedView} (first-paint.js), made once per listing: a popup
- * closed on these accounts gets it ready for when it reopens.
+ * closed on these accounts gets it ready for when it reopens. Null without one, or if the core
+ * could not lay it out (the popup then draws the whole listing when it comes).
  * @param {string} name
  */
 export function rememberedFirstPaint(name) {
@@ -93,7 +94,11 @@ export function rememberedFirstPaint(name) {
   if (!shown || !last) return null;
   let paint = paints.get(last);
   if (!paint) {
-    paint = firstPaint(shown);
+    try {
+      paint = firstPaint(shown);
+    } catch {
+      return null;
+    }
     paints.set(last, paint);
   }
   return paint;

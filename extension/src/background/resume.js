@@ -27,18 +27,8 @@ export function track(port) {
     const kept = closed ? chrome.storage.session.set({ [KEY]: closed }) : chrome.storage.session.remove(KEY);
     kept.catch(() => {});
     // Made now, while nobody waits: the popup may open again in a moment.
-    if (viewing) firstPaintOf(viewing);
+    if (viewing) rememberedFirstPaint(viewing);
   });
-}
-
-/** The first paint of the session's remembered listing, if there is one the core could lay out
- * (none: the popup opens the accounts and draws the whole listing when it comes). @param {string} sessionName */
-function firstPaintOf(sessionName) {
-  try {
-    return rememberedFirstPaint(sessionName);
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -54,5 +44,5 @@ export async function resumeMessage() {
   // records any problem with the settings).
   const [token, settings] = await Promise.all([tokens.get(kept.sessionName), peekSettings()]);
   if (!core.resumeAccountsView(kept.closedAtMs, Date.now(), !!token)) return null;
-  return { type: 'resume', sessionName: kept.sessionName, pruneDefault: settings.pruneDefault === true, ...(firstPaintOf(kept.sessionName) ?? { listing: null }) };
+  return { type: 'resume', sessionName: kept.sessionName, pruneDefault: settings.pruneDefault === true, ...(rememberedFirstPaint(kept.sessionName) ?? { listing: null }) };
 }

@@ -97,9 +97,7 @@ export function checkStoredSettings(stored) {
 
 /** @returns {Promise<Settings>} */
 export async function loadSettings() {
-  await coreReady();
-  const stored = await getLocal('settings');
-  const { settings, problems } = checkStoredSettings(stored ?? {});
+  const { settings, problems } = await readSettings();
   await recordProblems(problems);
   return settings;
 }
@@ -111,8 +109,13 @@ export async function loadSettings() {
  * @returns {Promise<Settings>}
  */
 export async function peekSettings() {
+  return (await readSettings()).settings;
+}
+
+/** The stored settings, decoded by the core. */
+async function readSettings() {
   await coreReady();
-  return checkStoredSettings((await getLocal('settings')) ?? {}).settings;
+  return checkStoredSettings((await getLocal('settings')) ?? {});
 }
 
 /** @param {SettingsProblem[]} problems */
