@@ -14,6 +14,31 @@ pub fn assert_not_shown(what: &str, text: &str, secret: &str, allowed: &[&str]) 
     assert!(!text.contains(secret), "{what} shows a secret value: {text}");
 }
 
+/// `body` with every value written as `secret`'s plain JSON literal replaced by a literal of the
+/// same length in bytes that reads as another string (so a parser reports the same lines and
+/// columns), keys left alone; `None` when the body holds no such literal (the secret is spelled
+/// with escapes the literal does not use).
+///
+/// A control run on this body tells a leak from a coincidence: text that still shows the secret
+/// when the body no longer holds it was not copied from it (a fixed word like `expires_at_ms`, or a
+/// shown message's `Debug` escaping that happens to spell the secret).
+pub fn with_canary(body: &str, secret: &str) -> Option<String> {
+    let literal = serde_json::to_string(secret).ok()?;
+    let filler = ['Q', 'Z', 'X', 'J', 'K'].into_iter().find(|c| !secret.contains(*c))?;
+    let canary = format!("\"{}\"", filler.to_string().repeat(literal.len() - 2));
+    let (mut out, mut rest, mut replaced) = (String::with_capacity(body.len()), body, false);
+    while let Some(at) = rest.find(&literal) {
+        let after = &rest[at + literal.len()..];
+        let is_key = after.trim_start().starts_with(':');
+        out.push_str(&rest[..at]);
+        out.push_str(if is_key { &literal } else { &canary });
+        replaced |= !is_key;
+        rest = after;
+    }
+    out.push_str(rest);
+    replaced.then_some(out)
+}
+
 /// Every string value inside a JSON value, depth first.
 pub fn strings_in(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
