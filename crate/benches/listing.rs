@@ -5,6 +5,7 @@
 //!
 //! S1: 1,000 accounts, 30 ms round trips, 20 requests/s throttle (the throttle bounds it);
 //! S2: 300 accounts, 150 ms, no throttle (latency bounds it); S3: 300 accounts, 150 ms, 20 req/s.
+//! The throttle's bucket holds [`BURST`] calls, and the bound counts them.
 
 // The tests' Platform and emulator helpers, shared rather than copied.
 #[path = "../tests/common/mod.rs"]
@@ -20,18 +21,27 @@ use ssobridge_core::login::device::{self, DeviceLoginState};
 use ssobridge_core::secret::Secret;
 
 const ROLES: u64 = 3;
+/// The throttle lets 2 calls through at once, not 1. A 1-call bucket refuses any call that
+/// arrives even 0.1 ms before the interval is up, so what it measured was this machine's timers
+/// (tokio's wake 0.25-2 ms late, median 1.2 ms: gaps of 51-52 ms instead of 50, S3 at 5-8 % over
+/// its bound) rather than the listing. The portal's own bucket is far larger: unpaced clients get
+/// hundreds of calls through before their first 429 (fwdcloudsec/granted#811), and the mock portal
+/// issue 12 measured on let the old client beat the 1-call bound.
+const BURST: f64 = 2.0;
 
 struct Scenario {
     name: &'static str,
     accounts: u64,
     latency_ms: u64,
     rps: Option<f64>,
+    /// The throttle's bucket size (calls it lets through at once).
+    burst: f64,
 }
 
 const SCENARIOS: [Scenario; 3] = [
-    Scenario { name: "S1", accounts: 1000, latency_ms: 30, rps: Some(20.0) },
-    Scenario { name: "S2", accounts: 300, latency_ms: 150, rps: None },
-    Scenario { name: "S3", accounts: 300, latency_ms: 150, rps: Some(20.0) },
+    Scenario { name: "S1", accounts: 1000, latency_ms: 30, rps: Some(20.0), burst: BURST },
+    Scenario { name: "S2", accounts: 300, latency_ms: 150, rps: None, burst: BURST },
+    Scenario { name: "S3", accounts: 300, latency_ms: 150, rps: Some(20.0), burst: BURST },
 ];
 
 /// One listing, timed: the whole of it and the first page of accounts (what a person sees first).
@@ -54,7 +64,7 @@ async fn timed(
 
 fn scenario(runtime: &tokio::runtime::Runtime, s: &Scenario) -> Value {
     let emu = emulator(json!({"autoApprove": true, "accounts": s.accounts, "rolesPerAccount": ROLES,
-                              "latencyMs": s.latency_ms, "throttle": {"listingRps": s.rps}}));
+                              "latencyMs": s.latency_ms, "throttle": {"listingRps": s.rps, "burst": s.burst}}));
     let p = HostPlatform::new();
     let (listing, wall, first) = runtime.block_on(async {
         let login = device::run(&p, DeviceLoginState::new(session(&emu, "bench"), None), |_| true)
@@ -66,10 +76,10 @@ fn scenario(runtime: &tokio::runtime::Runtime, s: &Scenario) -> Value {
     let listing = listing.expect("listing");
     let pages = s.accounts.div_ceil(100);
     let calls = pages + s.accounts;
-    // The throttle alone cannot let the calls through faster than calls/rate; without one, the
-    // pages come one after another and the last page's roles need one more round trip.
+    // The throttle alone cannot let the calls through faster than (calls - burst)/rate; without
+    // one, the pages come one after another and the last page's roles need one more round trip.
     let bound = match s.rps {
-        Some(rps) => calls as f64 / rps,
+        Some(rps) => (calls as f64 - s.burst) / rps,
         None => (pages + 1) as f64 * s.latency_ms as f64 / 1000.0,
     };
     json!({
@@ -77,6 +87,7 @@ fn scenario(runtime: &tokio::runtime::Runtime, s: &Scenario) -> Value {
         "accounts": s.accounts,
         "latencyMs": s.latency_ms,
         "rps": s.rps,
+        "burst": s.burst,
         "calls": calls,
         "boundSecs": bound,
         "throttleBound": s.rps.is_some(),

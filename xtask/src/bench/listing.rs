@@ -19,7 +19,9 @@ pub fn scenarios() -> Result<Vec<Row>> {
         let num = |k: &str| s[k].as_f64().ok_or(format!("listing bench scenario lacks {k}"));
         let name = s["name"].as_str().unwrap_or("?");
         let (wall, bound, failed) = (num("wallSecs")?, num("boundSecs")?, num("failed")?);
-        let rps = s["rps"].as_f64().map_or("no throttle".to_string(), |r| format!("{r:.0} req/s"));
+        let rps = s["rps"].as_f64().map_or("no throttle".to_string(), |r| {
+            format!("{r:.0} req/s, burst {}", s["burst"].as_f64().unwrap_or(1.0))
+        });
         let throttled = s["throttleBound"] == true;
         let (goal, budget) = if throttled {
             (THROTTLE_SLACK * bound, format!("<= {THROTTLE_SLACK} x bound, 0 failed"))
