@@ -57,6 +57,31 @@ export async function openAccounts(popup, name, timeout = 30_000) {
 }
 
 /**
+ * Every role row of the picker's list, scrolled through from the top (it draws only the rows in
+ * or near view, and how many fit depends on the popup's room): the role names, by row.
+ * @param {import('playwright-core').Page} popup @returns {Promise<string[]>}
+ */
+export async function allRoleNames(popup) {
+  return popup.evaluate(async () => {
+    const box = /** @type {HTMLElement} */ (document.getElementById('roles-scroll'));
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    /** @type {Map<string, string>} */ const seen = new Map();
+    box.scrollTop = 0;
+    for (;;) {
+      await frame();
+      for (const li of document.querySelectorAll('#roles > li[data-role]')) {
+        seen.set(/** @type {HTMLElement} */ (li).dataset.role ?? '', li.querySelector('.role-name')?.textContent ?? '');
+      }
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+      box.scrollTop += box.clientHeight;
+    }
+    box.scrollTop = 0;
+    await frame();
+    return [...seen.values()];
+  });
+}
+
+/**
  * "Sync all" (with or without prune) up to the review; returns what the review shows.
  * @param {import('playwright-core').Page} popup @param {boolean} prune
  */
