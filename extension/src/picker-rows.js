@@ -20,5 +20,5 @@ export function pickerRows(l) {
   const rows = [...accounts.map((a) => ({ account: a, role: null })), ...l.roles.map((r) => ({ account: /** @type {Account} */ (accountsById.get(r.accountId)), role: r }))];
   const clean = (/** @type {string | undefined} */ s) => (s ?? '').replace(/[\t\n]/g, ' ');
   const rowsText = rows.map(({ account, role }) => [account.accountId, account.accountName ?? role?.accountName, role?.roleName, role?.profileName].map(clean).join('\t')).join('\n').toLowerCase();
-  return { accountsById, rows, rowsText };
+  return { rows, rowsText };
 }

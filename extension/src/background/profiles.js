@@ -92,16 +92,14 @@ export function rememberedFirstPaint(name) {
   const shown = rememberedView(name);
   const last = lastViews.get(name);
   if (!shown || !last) return null;
-  let paint = paints.get(last);
-  if (!paint) {
+  if (!paints.has(last)) {
     try {
-      paint = firstPaint(shown);
+      paints.set(last, firstPaint(shown));
     } catch {
       return null;
     }
-    paints.set(last, paint);
   }
-  return paint;
+  return paints.get(last) ?? null;
 }
 
 /**
